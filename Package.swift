@@ -1,0 +1,56 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "Postern",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "postern", targets: ["postern"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        .target(name: "PosternCore"),
+        .target(
+            name: "PosternVerify",
+            dependencies: ["PosternCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "PosternStore",
+            dependencies: ["PosternCore", .product(name: "SQLiteNIO", package: "sqlite-nio"), .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "PosternServer",
+            dependencies: [
+                "PosternCore", "PosternVerify", "PosternStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "postern",
+            dependencies: [
+                "PosternServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PosternVerifyTests", dependencies: ["PosternVerify"]),
+        .testTarget(name: "PosternStoreTests", dependencies: ["PosternStore"]),
+        .testTarget(
+            name: "PosternServerTests",
+            dependencies: ["PosternServer", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+    ]
+)

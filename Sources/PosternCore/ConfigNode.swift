@@ -1,0 +1,95 @@
+/// A position in a configuration document: the value found there and its key path,
+/// with typed readers that record a `ConfigProblem` instead of throwing.
+public struct ConfigNode: Sendable {
+    public let value: ConfigValue?
+    public let path: String
+
+    public init(_ value: ConfigValue?, path: String = "") {
+        self.value = value
+        self.path = path
+    }
+
+    public var isPresent: Bool {
+        if case .none = value { return false }
+        if case .some(.null) = value { return false }
+        return true
+    }
+
+    public subscript(key: String) -> ConfigNode {
+        let childPath = path.isEmpty ? key : "\(path).\(key)"
+        guard case .map(let map)? = value else { return ConfigNode(nil, path: childPath) }
+        return ConfigNode(map[key], path: childPath)
+    }
+
+    /// The elements of a list, each with its indexed path; records a problem if this is not a list.
+    public func elements(_ problems: inout [ConfigProblem]) -> [ConfigNode] {
+        switch value {
+        case .list(let items)?: return items.enumerated().map { ConfigNode($1, path: "\(path)[\($0)]") }
+        case nil, .null?: return []
+        case let other?:
+            problems.append(ConfigProblem(path, "must be a list, found \(other.kindName)"))
+            return []
+        }
+    }
+
+    /// Records a problem for every key of this mapping that is not in `known` (a typo must not pass silently).
+    public func rejectUnknownKeys(_ known: Set<String>, _ problems: inout [ConfigProblem]) {
+        switch value {
+        case .map(let map)?:
+            for key in map.keys.sorted() where !known.contains(key) {
+                let childPath = path.isEmpty ? key : "\(path).\(key)"
+                problems.append(ConfigProblem(childPath, "unknown key (expected one of: \(known.sorted().joined(separator: ", ")))"))
+            }
+        case nil, .null?: break
+        case let other?: problems.append(ConfigProblem(path, "must be a mapping, found \(other.kindName)"))
+        }
+    }
+
+    public func string(_ problems: inout [ConfigProblem]) -> String? {
+        switch value {
+        case nil, .null?: return nil
+        case .string(let s)?: return s
+        case .int(let i)?: return String(i)
+        case .double(let d)?: return String(d)
+        case let other?:
+            problems.append(ConfigProblem(path, "must be a string, found \(other.kindName)"))
+            return nil
+        }
+    }
+
+    public func requiredString(_ problems: inout [ConfigProblem]) -> String? {
+        guard isPresent else {
+            problems.append(ConfigProblem(path, "is required"))
+            return nil
+        }
+        return string(&problems)
+    }
+
+    public func int(_ problems: inout [ConfigProblem]) -> Int? {
+        switch value {
+        case nil, .null?: return nil
+        case .int(let i)?: return i
+        case .string(let s)?:
+            if let i = Int(s) { return i }
+            problems.append(ConfigProblem(path, "must be an integer, found \"\(s)\""))
+            return nil
+        case let other?:
+            problems.append(ConfigProblem(path, "must be an integer, found \(other.kindName)"))
+            return nil
+        }
+    }
+
+    public func positiveInt(_ problems: inout [ConfigProblem]) -> Int? {
+        guard let i = int(&problems) else { return nil }
+        guard i > 0 else {
+            problems.append(ConfigProblem(path, "must be greater than 0"))
+            return nil
+        }
+        return i
+    }
+
+    public func strings(_ problems: inout [ConfigProblem]) -> [String] {
+        if case .string? = value { return string(&problems).map { [$0] } ?? [] }
+        return elements(&problems).compactMap { $0.requiredString(&problems) }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// An accepted request on its way into the store: everything needed to deliver or audit it later.
+public struct IncomingEvent: Sendable {
+    public var source: String
+    public var idempotencyKey: String
+    public var correlationID: String?
+    public var receivedAt: Date
+    /// The headers that matter to deliver and audit the event (never Authorization or signatures).
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    public var verification: Verification
+    public var callerAddress: String?
+
+    public init(source: String, idempotencyKey: String, correlationID: String?, receivedAt: Date,
+                headers: [(name: String, value: String)], body: [UInt8], verification: Verification,
+                callerAddress: String?) {
+        self.source = source
+        self.idempotencyKey = idempotencyKey
+        self.correlationID = correlationID
+        self.receivedAt = receivedAt
+        self.headers = headers
+        self.body = body
+        self.verification = verification
+        self.callerAddress = callerAddress
+    }
+}
+
+/// What the store did with an incoming event: stored it anew, or found the same idempotency key already stored.
+public enum StoreOutcome: Sendable, Equatable {
+    case stored(id: String)
+    case duplicate(id: String)
+}
+
+/// A stored event as listed by `postern events list`.
+public struct StoredEvent: Sendable, Equatable, Codable {
+    public var id: String
+    public var source: String
+    public var idempotencyKey: String
+    public var receivedAt: Date
+
+    public init(id: String, source: String, idempotencyKey: String, receivedAt: Date) {
+        self.id = id
+        self.source = source
+        self.idempotencyKey = idempotencyKey
+        self.receivedAt = receivedAt
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+extension GatewayConfig {
+    static let topLevelKeys: Set<String> = ["listen", "admin", "store", "limits", "audit", "sources"]
+    static let sourceKeys: Set<String> = [
+        "name", "path", "verify", "schema", "idempotencyKey", "onDuplicate", "limits",
+    ]
+    static let verifyKeys: Set<String> = ["preset", "hmac", "secrets", "credentials", "header", "tolerance"]
+
+    /// Reads a configuration document, resolving relative file paths against `baseDirectory`.
+    /// Throws `ConfigProblems` listing every structural problem; verifiers and schemas are checked later, by their owners.
+    public static func decode(_ root: ConfigNode, baseDirectory: String) throws(ConfigProblems) -> GatewayConfig {
+        var problems: [ConfigProblem] = []
+        root.rejectUnknownKeys(topLevelKeys, &problems)
+
+        let listen = address(root["listen"], default: "127.0.0.1:8080", &problems)
+        let admin = decodeAdmin(root["admin"], &problems)
+        let store = decodeStore(root["store"], baseDirectory: baseDirectory, &problems)
+        let limits = decodeLimits(root["limits"], &problems) ?? Limits()
+        let audit = decodeAudit(root["audit"], baseDirectory: baseDirectory, &problems)
+        let sources = decodeSources(root["sources"], baseDirectory: baseDirectory, &problems)
+
+        guard problems.isEmpty, let listen, let admin, let store else { throw ConfigProblems(problems) }
+        return GatewayConfig(listen: listen, admin: admin, store: store, limits: limits, audit: audit, sources: sources)
+    }
+
+    static func address(_ node: ConfigNode, default fallback: String, _ problems: inout [ConfigProblem]) -> ListenAddress? {
+        let text = node.string(&problems) ?? fallback
+        guard let address = ListenAddress(parsing: text) else {
+            problems.append(ConfigProblem(node.path, "must be host:port, e.g. 127.0.0.1:8080 or [::1]:8080"))
+            return nil
+        }
+        return address
+    }
+
+    static func decodeAdmin(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> AdminConfig? {
+        node.rejectUnknownKeys(["listen", "token"], &problems)
+        guard let listen = address(node["listen"], default: "127.0.0.1:9090", &problems) else { return nil }
+        let token = node["token"].string(&problems)
+        if let token, token.isEmpty {
+            problems.append(ConfigProblem(node["token"].path, "must not be empty"))
+        }
+        if token == nil && !listen.isLoopback {
+            problems.append(ConfigProblem(node["token"].path,
+                "is required when the admin listener is not on loopback (\(listen))"))
+        }
+        return AdminConfig(listen: listen, token: token)
+    }
+
+    static func decodeStore(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> StoreLocation? {
+        let text = node.string(&problems) ?? "sqlite:./postern.db"
+        guard text.hasPrefix("sqlite:"), text.count > 7 else {
+            problems.append(ConfigProblem(node.path, "must be sqlite:<file path> (PostgreSQL is not supported yet)"))
+            return nil
+        }
+        return .sqlite(path: resolve(String(text.dropFirst(7)), against: baseDirectory))
+    }
+
+    static func decodeLimits(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Limits? {
+        node.rejectUnknownKeys(["maxBodyBytes"], &problems)
+        guard let max = node["maxBodyBytes"].positiveInt(&problems) else { return nil }
+        return Limits(maxBodyBytes: max)
+    }
+
+    static func decodeAudit(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> AuditOutput {
+        node.rejectUnknownKeys(["output"], &problems)
+        guard let output = node["output"].string(&problems), output != "stdout" else { return .stdout }
+        return .file(path: resolve(output, against: baseDirectory))
+    }
+
+    static func decodeSources(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> [SourceConfig] {
+        let elements = node.elements(&problems)
+        if elements.isEmpty {
+            problems.append(ConfigProblem(node.path, "at least one source is required"))
+        }
+        let sources = elements.compactMap { decodeSource($0, baseDirectory: baseDirectory, &problems) }
+        reportRepeats(sources.map(\.name), in: elements, key: "name", &problems)
+        reportRepeats(sources.map(\.path), in: elements, key: "path", &problems)
+        return sources
+    }
+
+    static func reportRepeats(_ values: [String], in elements: [ConfigNode], key: String, _ problems: inout [ConfigProblem]) {
+        var seen: Set<String> = []
+        for (index, value) in values.enumerated() where !seen.insert(value).inserted {
+            problems.append(ConfigProblem("\(elements[index].path).\(key)", "\"\(value)\" is used by another source"))
+        }
+    }
+
+    static func decodeSource(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> SourceConfig? {
+        node.rejectUnknownKeys(sourceKeys, &problems)
+        let name = node["name"].requiredString(&problems)
+        let path = node["path"].requiredString(&problems)
+        if let path, !path.hasPrefix("/") {
+            problems.append(ConfigProblem(node["path"].path, "must start with /"))
+        }
+        let verify = decodeVerify(node["verify"], &problems)
+        var schema = node["schema"].string(&problems)
+        if let named = schema, named.hasSuffix(".json") {
+            schema = resolve(named, against: baseDirectory)
+        }
+        let idempotencyKey = decodeIdempotencyKey(node["idempotencyKey"], &problems)
+        let onDuplicate = decodeDuplicateAnswer(node["onDuplicate"], &problems)
+        node["limits"].rejectUnknownKeys(["maxBodyBytes"], &problems)
+        let maxBodyBytes = node["limits"]["maxBodyBytes"].positiveInt(&problems)
+
+        guard let name, let path, let verify else { return nil }
+        return SourceConfig(name: name, path: path, verify: verify, schema: schema, idempotencyKey: idempotencyKey,
+                            onDuplicate: onDuplicate, maxBodyBytes: maxBodyBytes)
+    }
+
+    static func decodeVerify(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> VerifySpec? {
+        guard node.isPresent else {
+            problems.append(ConfigProblem(node.path,
+                "is required; a source that accepts unauthenticated calls must say `verify: {preset: none}`"))
+            return nil
+        }
+        node.rejectUnknownKeys(verifyKeys, &problems)
+        let preset = node["preset"].string(&problems)
+        let hmac = node["hmac"].isPresent ? node["hmac"] : nil
+        switch (preset, hmac) {
+        case (nil, nil): problems.append(ConfigProblem(node.path, "needs either `preset` or `hmac`"))
+        case (.some, .some): problems.append(ConfigProblem(node.path, "takes `preset` or `hmac`, not both"))
+        default: break
+        }
+        let tolerance = node["tolerance"].int(&problems)
+        if let tolerance, tolerance < 0 {
+            problems.append(ConfigProblem(node["tolerance"].path, "must be 0 or more seconds"))
+        }
+        return VerifySpec(path: node.path, preset: preset, hmac: hmac, secrets: node["secrets"].strings(&problems),
+                          credentials: node["credentials"].strings(&problems), header: node["header"].string(&problems),
+                          tolerance: tolerance)
+    }
+
+    static func decodeIdempotencyKey(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> IdempotencyKeyRule? {
+        guard let text = node.string(&problems) else { return nil }
+        guard let rule = IdempotencyKeyRule(parsing: text) else {
+            problems.append(ConfigProblem(node.path,
+                "must be body:<JSON pointer>, header:<name>, signature or sha256, found \"\(text)\""))
+            return nil
+        }
+        return rule
+    }
+
+    static func decodeDuplicateAnswer(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> DuplicateAnswer {
+        guard let code = node.int(&problems) else { return .ok }
+        guard let answer = DuplicateAnswer(rawValue: code) else {
+            problems.append(ConfigProblem(node.path, "must be 200 or 409"))
+            return .ok
+        }
+        return answer
+    }
+
+    static func resolve(_ path: String, against baseDirectory: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardizedFileURL.path
+    }
+}

@@ -1,0 +1,52 @@
+/// The whole gateway as the configuration file describes it: listeners, store, limits and sources.
+public struct GatewayConfig: Sendable {
+    /// Where webhooks are received.
+    public var listen: ListenAddress
+    public var admin: AdminConfig
+    public var store: StoreLocation
+    public var limits: Limits
+    public var audit: AuditOutput
+    public var sources: [SourceConfig]
+
+    public init(listen: ListenAddress, admin: AdminConfig, store: StoreLocation, limits: Limits,
+                audit: AuditOutput, sources: [SourceConfig]) {
+        self.listen = listen
+        self.admin = admin
+        self.store = store
+        self.limits = limits
+        self.audit = audit
+        self.sources = sources
+    }
+}
+
+/// The admin listener (`/healthz`, `/readyz`, `/metrics`, `/admin/*`) and the bearer token guarding `/admin/*`.
+public struct AdminConfig: Sendable {
+    public var listen: ListenAddress
+    public var token: String?
+
+    public init(listen: ListenAddress, token: String?) {
+        self.listen = listen
+        self.token = token
+    }
+}
+
+/// Where events are stored.
+public enum StoreLocation: Sendable, Equatable {
+    case sqlite(path: String)
+}
+
+/// Gateway-wide limits; a source may override them.
+public struct Limits: Sendable, Equatable {
+    public static let defaultMaxBodyBytes = 1_048_576
+    public var maxBodyBytes: Int
+
+    public init(maxBodyBytes: Int = Limits.defaultMaxBodyBytes) {
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// Where audit lines go: one JSON object per line.
+public enum AuditOutput: Sendable, Equatable {
+    case stdout
+    case file(path: String)
+}

@@ -1,0 +1,123 @@
+/// A compiled JSON Schema (the subset webhook payloads need: type, properties, required,
+/// additionalProperties, items, minItems, maxItems, minLength, maxLength, enum).
+/// Unsupported keywords are refused when the schema is loaded, never silently ignored.
+public final class JSONSchema: Sendable {
+    /// The first place an instance breaks the schema: a JSON pointer and a sentence.
+    public struct Violation: Error, Sendable, Equatable {
+        public var pointer: String
+        public var message: String
+    }
+
+    static let supportedKeywords: Set<String> = [
+        "$schema", "$id", "title", "description", "type", "properties", "required", "additionalProperties",
+        "items", "minItems", "maxItems", "minLength", "maxLength", "enum",
+    ]
+
+    private let node: [String: JSONValue]
+    private let properties: [String: JSONSchema]
+    private let items: JSONSchema?
+
+    /// Compiles a schema document; throws a sentence naming the unsupported or malformed keyword.
+    public init(_ document: JSONValue, at location: String = "") throws(Violation) {
+        guard case .object(let node) = document else {
+            throw Violation(pointer: location, message: "a schema must be a JSON object")
+        }
+        for key in node.keys.sorted() where !Self.supportedKeywords.contains(key) {
+            throw Violation(pointer: "\(location)/\(key)", message: "unsupported schema keyword \"\(key)\"")
+        }
+        var properties: [String: JSONSchema] = [:]
+        if case .object(let members)? = node["properties"] {
+            for (name, subschema) in members {
+                properties[name] = try JSONSchema(subschema, at: "\(location)/properties/\(name)")
+            }
+        }
+        self.node = node
+        self.properties = properties
+        self.items = try node["items"].map { value throws(Violation) in try JSONSchema(value, at: "\(location)/items") }
+    }
+
+    /// Parses and compiles a schema from JSON text.
+    public static func compile(json: String) throws(Violation) -> JSONSchema {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(Array(json.utf8))
+        } catch {
+            throw Violation(pointer: "", message: error.message)
+        }
+        return try JSONSchema(document)
+    }
+
+    /// Checks an instance; throws the first violation, depth first in document order of the schema's keywords.
+    public func validate(_ instance: JSONValue, at pointer: String = "") throws(Violation) {
+        try checkType(instance, at: pointer)
+        if case .array(let allowed)? = node["enum"], !allowed.contains(instance) {
+            throw Violation(pointer: pointer, message: "must be one of the allowed values")
+        }
+        switch instance {
+        case .string(let text): try checkLength(text, at: pointer)
+        case .array(let elements): try checkArray(elements, at: pointer)
+        case .object(let members): try checkObject(members, at: pointer)
+        default: break
+        }
+    }
+
+    private func checkType(_ instance: JSONValue, at pointer: String) throws(Violation) {
+        let allowed: [String]
+        switch node["type"] {
+        case .string(let one)?: allowed = [one]
+        case .array(let many)?: allowed = many.compactMap { if case .string(let s) = $0 { s } else { nil } }
+        default: return
+        }
+        let actual = instance.typeName
+        guard allowed.contains(actual) || (actual == "integer" && allowed.contains("number")) else {
+            throw Violation(pointer: pointer, message: "must be \(allowed.joined(separator: " or ")), found \(actual)")
+        }
+    }
+
+    private func bound(_ keyword: String) -> Int? {
+        if case .number(let n)? = node[keyword] { return Int(n) }
+        return nil
+    }
+
+    private func checkLength(_ text: String, at pointer: String) throws(Violation) {
+        if let min = bound("minLength"), text.count < min {
+            throw Violation(pointer: pointer, message: min == 1 ? "must not be empty" : "must be at least \(min) characters")
+        }
+        if let max = bound("maxLength"), text.count > max {
+            throw Violation(pointer: pointer, message: "must be at most \(max) characters")
+        }
+    }
+
+    private func checkArray(_ elements: [JSONValue], at pointer: String) throws(Violation) {
+        if let min = bound("minItems"), elements.count < min {
+            throw Violation(pointer: pointer, message: min == 1 ? "must not be empty" : "must have at least \(min) items")
+        }
+        if let max = bound("maxItems"), elements.count > max {
+            throw Violation(pointer: pointer, message: "must have at most \(max) items")
+        }
+        guard let items else { return }
+        for (index, element) in elements.enumerated() {
+            try items.validate(element, at: "\(pointer)/\(index)")
+        }
+    }
+
+    private func checkObject(_ members: [String: JSONValue], at pointer: String) throws(Violation) {
+        if case .array(let required)? = node["required"] {
+            for case .string(let name) in required where members[name] == nil {
+                throw Violation(pointer: "\(pointer)/\(escape(name))", message: "is required")
+            }
+        }
+        for name in members.keys.sorted() {
+            let child = "\(pointer)/\(escape(name))"
+            if let subschema = properties[name] {
+                try subschema.validate(members[name]!, at: child)
+            } else if case .bool(false)? = node["additionalProperties"] {
+                throw Violation(pointer: child, message: "is not an allowed field")
+            }
+        }
+    }
+
+    private func escape(_ name: String) -> String {
+        name.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+}

@@ -1,0 +1,32 @@
+/// The reason code carried by every refusal, audit line and metric: one word per decision.
+public enum ReasonCode: String, Sendable, CaseIterable, Codable {
+    case accepted
+    case duplicate
+    case unknownSource = "unknown_source"
+    case methodNotAllowed = "method_not_allowed"
+    case bodyTooLarge = "body_too_large"
+    case missingSignature = "missing_signature"
+    case invalidSignature = "invalid_signature"
+    case timestampOutOfWindow = "timestamp_out_of_window"
+    case invalidCredentials = "invalid_credentials"
+    case malformedJSON = "malformed_json"
+    case schemaViolation = "schema_violation"
+    case storeUnavailable = "store_unavailable"
+
+    /// The HTTP status a refusal with this reason is answered with.
+    public var status: Int {
+        switch self {
+        case .accepted, .duplicate: 200
+        case .unknownSource: 404
+        case .methodNotAllowed: 405
+        case .bodyTooLarge: 413
+        case .missingSignature, .invalidSignature, .timestampOutOfWindow, .invalidCredentials: 401
+        case .malformedJSON: 400
+        case .schemaViolation: 422
+        case .storeUnavailable: 503
+        }
+    }
+
+    /// Whether the request passed: an accepted or a duplicate event.
+    public var isSuccess: Bool { self == .accepted || self == .duplicate }
+}

@@ -1,0 +1,89 @@
+/// One webhook sender: the path it calls, how it is verified, and how its events are checked and keyed.
+public struct SourceConfig: Sendable {
+    public var name: String
+    public var path: String
+    public var verify: VerifySpec
+    /// A built-in schema name or a JSON Schema file path.
+    public var schema: String?
+    /// How the idempotency key is taken; nil means the preset's default.
+    public var idempotencyKey: IdempotencyKeyRule?
+    public var onDuplicate: DuplicateAnswer
+    /// This source's own body limit, overriding `limits.maxBodyBytes`.
+    public var maxBodyBytes: Int?
+
+    public init(name: String, path: String, verify: VerifySpec, schema: String? = nil,
+                idempotencyKey: IdempotencyKeyRule? = nil, onDuplicate: DuplicateAnswer = .ok,
+                maxBodyBytes: Int? = nil) {
+        self.name = name
+        self.path = path
+        self.verify = verify
+        self.schema = schema
+        self.idempotencyKey = idempotencyKey
+        self.onDuplicate = onDuplicate
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// How a duplicate event is answered: 200 `{"status":"duplicate"}` or 409.
+public enum DuplicateAnswer: Int, Sendable {
+    case ok = 200
+    case conflict = 409
+}
+
+/// Where an event's idempotency key comes from.
+public enum IdempotencyKeyRule: Sendable, Equatable, CustomStringConvertible {
+    /// A JSON pointer into the body, e.g. `/event_id`.
+    case body(pointer: String)
+    /// A request header.
+    case header(name: String)
+    /// The digest of the verified signature.
+    case signature
+    /// SHA-256 of the raw body.
+    case bodyDigest
+
+    /// Parses `body:<JSON pointer>`, `header:<name>`, `signature` or `sha256`.
+    public init?(parsing text: String) {
+        if text == "signature" {
+            self = .signature
+        } else if text == "sha256" {
+            self = .bodyDigest
+        } else if text.hasPrefix("body:"), text.dropFirst(5).first == "/" {
+            self = .body(pointer: String(text.dropFirst(5)))
+        } else if text.hasPrefix("header:"), text.count > 7 {
+            self = .header(name: String(text.dropFirst(7)))
+        } else {
+            return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .body(let pointer): "body:\(pointer)"
+        case .header(let name): "header:\(name)"
+        case .signature: "signature"
+        case .bodyDigest: "sha256"
+        }
+    }
+}
+
+/// The `verify` section of a source as written: a preset with its parameters, or an HMAC descriptor written out.
+public struct VerifySpec: Sendable {
+    public var path: String
+    public var preset: String?
+    public var hmac: ConfigNode?
+    public var secrets: [String]
+    public var credentials: [String]
+    public var header: String?
+    public var tolerance: Int?
+
+    public init(path: String, preset: String? = nil, hmac: ConfigNode? = nil, secrets: [String] = [],
+                credentials: [String] = [], header: String? = nil, tolerance: Int? = nil) {
+        self.path = path
+        self.preset = preset
+        self.hmac = hmac
+        self.secrets = secrets
+        self.credentials = credentials
+        self.header = header
+        self.tolerance = tolerance
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// What a verifier says about one request: verified (with what it learned) or refused with a reason.
+public enum Verdict: Sendable, Equatable {
+    case verified(Verification)
+    case refused(VerificationFailure)
+}
+
+/// What a successful verification established, kept with the stored event.
+public struct Verification: Sendable, Equatable, Codable {
+    /// The scheme that verified the request, e.g. `hmac:stripe`, `bearer`, `none`.
+    public var scheme: String
+    /// Which of the configured secrets matched (0-based); rotation shows here.
+    public var secretIndex: Int?
+    /// The sender's timestamp, when the scheme carries one.
+    public var timestamp: Date?
+    /// SHA-256 (hex) of the matching signature, never the signature itself: the `signature` idempotency key.
+    public var signatureDigest: String?
+    /// The sender's message id, when the scheme carries one (Standard Webhooks `webhook-id`).
+    public var messageID: String?
+
+    public init(scheme: String, secretIndex: Int? = nil, timestamp: Date? = nil,
+                signatureDigest: String? = nil, messageID: String? = nil) {
+        self.scheme = scheme
+        self.secretIndex = secretIndex
+        self.timestamp = timestamp
+        self.signatureDigest = signatureDigest
+        self.messageID = messageID
+    }
+}
+
+/// Why a verifier refused a request; each case is one reason code.
+public enum VerificationFailure: Error, Sendable, Equatable {
+    case missingSignature(String)
+    case invalidSignature
+    case timestampOutOfWindow(String)
+    case invalidCredentials
+
+    public var reason: ReasonCode {
+        switch self {
+        case .missingSignature: .missingSignature
+        case .invalidSignature: .invalidSignature
+        case .timestampOutOfWindow: .timestampOutOfWindow
+        case .invalidCredentials: .invalidCredentials
+        }
+    }
+
+    /// A sentence for the caller; it names headers, never values.
+    public var message: String {
+        switch self {
+        case .missingSignature(let what): "missing \(what)"
+        case .invalidSignature: "no configured secret produces the signature sent"
+        case .timestampOutOfWindow(let why): why
+        case .invalidCredentials: "the credentials sent are not valid for this source"
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import PosternCore
+import Hummingbird
+import Yams
+public enum P4 {}

@@ -1,0 +1,17 @@
+import PosternCore
+
+/// Durable, idempotent storage of accepted events. `insert` returns only once the event is committed.
+public protocol EventStore: Sendable {
+    /// Stores the event unless one with the same source and idempotency key exists; durable when it returns.
+    func insert(_ event: IncomingEvent) async throws -> StoreOutcome
+    /// Stored events in the order received, optionally of one source only.
+    func events(source: String?, limit: Int) async throws -> [StoredEvent]
+    /// Finishes pending writes and closes the store.
+    func close() async throws
+}
+
+/// What a commit cost, reported to metrics.
+public struct CommitReport: Sendable {
+    public var batchSize: Int
+    public var duration: Duration
+}

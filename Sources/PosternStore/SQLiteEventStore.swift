@@ -1,0 +1,192 @@
+import Foundation
+import Logging
+import NIOCore
+import PosternCore
+import SQLiteNIO
+
+/// The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`.
+///
+/// Writes go through one writer (this actor). Inserts that arrive while a commit is in flight wait and are
+/// committed together in the next transaction (group commit), so one fsync acknowledges many events.
+public actor SQLiteEventStore: EventStore {
+    /// The largest number of events committed in one transaction.
+    static let maxBatch = 256
+
+    private struct Pending {
+        var event: IncomingEvent
+        var id: String
+        var continuation: CheckedContinuation<StoreOutcome, any Error>
+    }
+
+    private let connection: SQLiteConnection
+    private let onCommit: @Sendable (CommitReport) -> Void
+    private var queue: [Pending] = []
+    private var isWriting = false
+    private var writer: Task<Void, Never>?
+
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    public static func open(path: String, logger: Logger = Logger(label: "postern.store"),
+                            onCommit: @escaping @Sendable (CommitReport) -> Void = { _ in }) async throws -> SQLiteEventStore {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        do {
+            // The default busy handler spins forever; a reader in another process must not stall us that way.
+            _ = try await connection.query("PRAGMA busy_timeout = 5000", [])
+            _ = try await connection.query("PRAGMA journal_mode = WAL", [])
+            _ = try await connection.query("PRAGMA synchronous = FULL", [])
+            try await migrate(connection)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        return SQLiteEventStore(connection: connection, onCommit: onCommit)
+    }
+
+    private init(connection: SQLiteConnection, onCommit: @escaping @Sendable (CommitReport) -> Void) {
+        self.connection = connection
+        self.onCommit = onCommit
+    }
+
+    private static func migrate(_ connection: SQLiteConnection) async throws {
+        _ = try await connection.query(
+            "CREATE TABLE IF NOT EXISTS postern_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT", [])
+        let rows = try await connection.query("SELECT coalesce(max(version), 0) AS v FROM postern_migrations", [])
+        let applied = rows.first?.column("v")?.integer ?? 0
+        for (index, sql) in SQLiteMigrations.all.enumerated() where index + 1 > applied {
+            _ = try await connection.query("BEGIN IMMEDIATE", [])
+            do {
+                for statement in sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+                    _ = try await connection.query(String(statement), [])
+                }
+                _ = try await connection.query("INSERT INTO postern_migrations VALUES (?, ?)",
+                                               [.integer(index + 1), .integer(Int(Date().timeIntervalSince1970))])
+                _ = try await connection.query("COMMIT", [])
+            } catch {
+                _ = try? await connection.query("ROLLBACK", [])
+                throw error
+            }
+        }
+    }
+
+    public func insert(_ event: IncomingEvent) async throws -> StoreOutcome {
+        let id = "evt_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.append(Pending(event: event, id: id, continuation: continuation))
+            if !isWriting {
+                isWriting = true
+                writer = Task { await self.drain() }
+            }
+        }
+    }
+
+    /// Commits queued inserts, batch after batch, until the queue is empty.
+    private func drain() async {
+        while !queue.isEmpty {
+            let batch = Array(queue.prefix(Self.maxBatch))
+            queue.removeFirst(batch.count)
+            let started = ContinuousClock.now
+            do {
+                let outcomes = try await commit(batch)
+                onCommit(CommitReport(batchSize: batch.count, duration: ContinuousClock.now - started))
+                for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(returning: outcome) }
+            } catch {
+                for pending in batch { pending.continuation.resume(throwing: error) }
+            }
+        }
+        isWriting = false
+    }
+
+    /// One transaction: a multi-row insert that skips existing keys, then a lookup of the rows that were already there.
+    private func commit(_ batch: [Pending]) async throws -> [StoreOutcome] {
+        _ = try await connection.query("BEGIN IMMEDIATE", [])
+        do {
+            let inserted = try await insertRows(batch)
+            let existing = try await existingIDs(for: batch.filter { !inserted.contains($0.id) })
+            _ = try await connection.query("COMMIT", [])
+            return batch.map { pending in
+                if inserted.contains(pending.id) { return .stored(id: pending.id) }
+                return .duplicate(id: existing[KeyPair(pending.event)] ?? pending.id)
+            }
+        } catch {
+            _ = try? await connection.query("ROLLBACK", [])
+            throw error
+        }
+    }
+
+    private func insertRows(_ batch: [Pending]) async throws -> Set<String> {
+        let placeholders = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: batch.count).joined(separator: ", ")
+        let sql = """
+            INSERT INTO events (id, source, idempotency_key, correlation_id, received_at, headers, body, verification, caller)
+            VALUES \(placeholders) ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id
+            """
+        let binds = try batch.flatMap { try Self.binds(for: $0.event, id: $0.id) }
+        let rows = try await connection.query(sql, binds)
+        return Set(rows.compactMap { $0.column("id")?.string })
+    }
+
+    private func existingIDs(for batch: [Pending]) async throws -> [KeyPair: String] {
+        guard !batch.isEmpty else { return [:] }
+        let pairs = Array(Set(batch.map { KeyPair($0.event) }))
+        let placeholders = Array(repeating: "(?, ?)", count: pairs.count).joined(separator: ", ")
+        let sql = "SELECT id, source, idempotency_key FROM events WHERE (source, idempotency_key) IN (VALUES \(placeholders))"
+        let rows = try await connection.query(sql, pairs.flatMap { [.text($0.source), .text($0.key)] })
+        var ids: [KeyPair: String] = [:]
+        for row in rows {
+            guard let id = row.column("id")?.string, let source = row.column("source")?.string,
+                  let key = row.column("idempotency_key")?.string else { continue }
+            ids[KeyPair(source: source, key: key)] = id
+        }
+        return ids
+    }
+
+    private static func binds(for event: IncomingEvent, id: String) throws -> [SQLiteData] {
+        let headers = try JSONSerialization.data(withJSONObject: event.headers.map { [$0.name, $0.value] })
+        let verification = try JSONEncoder().encode(event.verification)
+        return [
+            .text(id), .text(event.source), .text(event.idempotencyKey),
+            event.correlationID.map { .text($0) } ?? .null,
+            .integer(Int((event.receivedAt.timeIntervalSince1970 * 1000).rounded())),
+            .text(String(decoding: headers, as: UTF8.self)),
+            .blob(ByteBuffer(bytes: event.body)),
+            .text(String(decoding: verification, as: UTF8.self)),
+            event.callerAddress.map { .text($0) } ?? .null,
+        ]
+    }
+
+    public func events(source: String?, limit: Int) async throws -> [StoredEvent] {
+        var sql = "SELECT id, source, idempotency_key, received_at FROM events"
+        var binds: [SQLiteData] = []
+        if let source {
+            sql += " WHERE source = ?"
+            binds.append(.text(source))
+        }
+        sql += " ORDER BY received_at, rowid LIMIT ?"
+        binds.append(.integer(limit))
+        return try await connection.query(sql, binds).compactMap { row in
+            guard let id = row.column("id")?.string, let source = row.column("source")?.string,
+                  let key = row.column("idempotency_key")?.string, let millis = row.column("received_at")?.integer
+            else { return nil }
+            return StoredEvent(id: id, source: source, idempotencyKey: key,
+                               receivedAt: Date(timeIntervalSince1970: TimeInterval(millis) / 1000))
+        }
+    }
+
+    public func close() async throws {
+        await writer?.value
+        try await connection.close()
+    }
+}
+
+/// A source and idempotency key: the identity of an event.
+struct KeyPair: Hashable {
+    var source: String
+    var key: String
+
+    init(source: String, key: String) {
+        self.source = source
+        self.key = key
+    }
+
+    init(_ event: IncomingEvent) {
+        self.init(source: event.source, key: event.idempotencyKey)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import PosternCore
+
+/// Verifies a static credential sent with each request — HTTP Basic, a bearer token, or an API key header —
+/// against several accepted values, in constant time.
+public struct CredentialVerifier: Verifier {
+    /// Where the credential travels.
+    public enum Kind: Sendable, Equatable {
+        /// `Authorization: Basic base64(user:password)`; accepted values are `user:password`.
+        case basic
+        /// `Authorization: Bearer <token>`.
+        case bearer
+        /// A header of its own, e.g. Cognigy's `X-Webhook-Key`.
+        case apiKey(header: String)
+    }
+
+    public let kind: Kind
+    private let accepted: [String]
+
+    public init(kind: Kind, accepted: [String]) {
+        self.kind = kind
+        self.accepted = accepted
+    }
+
+    public var scheme: String {
+        switch kind {
+        case .basic: "basic"
+        case .bearer: "bearer"
+        case .apiKey: "api-key"
+        }
+    }
+
+    public func verify(body: [UInt8], headers: RequestHeaders, now: Date) -> Verdict {
+        guard let presented = presented(in: headers) else {
+            return .refused(.missingSignature(kind.headerDescription))
+        }
+        guard let index = ConstantTime.firstMatch(of: presented, in: accepted) else {
+            return .refused(.invalidCredentials)
+        }
+        return .verified(Verification(scheme: scheme, secretIndex: index))
+    }
+
+    private func presented(in headers: RequestHeaders) -> String? {
+        switch kind {
+        case .basic:
+            guard let encoded = authorization(headers, scheme: "Basic"),
+                  let decoded = Data(base64Encoded: encoded) else { return nil }
+            return String(decoding: decoded, as: UTF8.self)
+        case .bearer:
+            return authorization(headers, scheme: "Bearer")
+        case .apiKey(let header):
+            return headers[header].flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
+    /// The credential after `<scheme> ` in the Authorization header; the scheme name is case-insensitive (RFC 9110 §11.1).
+    private func authorization(_ headers: RequestHeaders, scheme: String) -> String? {
+        guard let value = headers["Authorization"], value.count > scheme.count + 1,
+              value.prefix(scheme.count).lowercased() == scheme.lowercased(),
+              value.dropFirst(scheme.count).first == " " else { return nil }
+        let credential = value.dropFirst(scheme.count + 1).trimmingCharacters(in: .whitespaces)
+        return credential.isEmpty ? nil : credential
+    }
+}
+
+extension CredentialVerifier.Kind {
+    var headerDescription: String {
+        switch self {
+        case .basic: "Authorization header with Basic credentials"
+        case .bearer: "Authorization header with a Bearer token"
+        case .apiKey(let header): "\(header) header"
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// Everything that distinguishes one HMAC webhook convention from another. Every HMAC preset is one of these,
+/// and a user can write one out as `verify: {hmac: {...}}`, so a new sender is configuration, not code.
+public struct HMACDescriptor: Sendable, Equatable {
+    /// The hash under the HMAC.
+    public enum Algorithm: String, Sendable, CaseIterable {
+        case sha1, sha256, sha512
+    }
+
+    /// How the secret text becomes key bytes.
+    public enum SecretEncoding: String, Sendable, CaseIterable {
+        /// The UTF-8 bytes of the secret as written (Stripe uses its whole `whsec_...` string this way).
+        case raw
+        /// Base64, after an optional `whsec_` prefix (Standard Webhooks).
+        case base64
+    }
+
+    /// The bytes the sender signs.
+    public enum SignedContent: String, Sendable, CaseIterable {
+        case body
+        /// `<timestamp>.<body>` (Stripe, jambonz).
+        case timestampDotBody = "timestamp.body"
+        /// `<id>.<timestamp>.<body>` (Standard Webhooks).
+        case idDotTimestampDotBody = "id.timestamp.body"
+    }
+
+    /// How a timestamp is written.
+    public enum TimestampFormat: String, Sendable, CaseIterable {
+        case unix
+        case unixMilliseconds = "unix-ms"
+        case rfc3339
+    }
+
+    /// Where the sender's timestamp is found.
+    public enum TimestampLocation: Sendable, Equatable {
+        /// Its own header.
+        case header(String)
+        /// An item of the signature header with this prefix, e.g. `t=` in `t=1700000000,v1=...`.
+        case signatureItem(prefix: String)
+    }
+
+    public var header: String
+    /// Text before each signature, e.g. `sha256=` or `v1,`.
+    public var prefix: String = ""
+    /// Separates several items in the signature header (` ` for Standard Webhooks, `,` for Stripe); nil for one.
+    public var delimiter: String? = nil
+    public var encoding: ByteEncoding = .hex
+    public var algorithm: Algorithm = .sha256
+    public var secretEncoding: SecretEncoding = .raw
+    public var signedContent: SignedContent = .body
+    public var timestamp: TimestampLocation? = nil
+    public var timestampFormat: TimestampFormat = .unix
+    /// The header carrying the message id, when the signed content includes it.
+    public var idHeader: String? = nil
+    /// Seconds the sender's clock may differ from ours, in either direction.
+    public var tolerance: Int = 300
+
+    public init(header: String, prefix: String = "", delimiter: String? = nil, encoding: ByteEncoding = .hex,
+                algorithm: Algorithm = .sha256, secretEncoding: SecretEncoding = .raw,
+                signedContent: SignedContent = .body, timestamp: TimestampLocation? = nil,
+                timestampFormat: TimestampFormat = .unix, idHeader: String? = nil, tolerance: Int = 300) {
+        self.header = header
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.algorithm = algorithm
+        self.secretEncoding = secretEncoding
+        self.signedContent = signedContent
+        self.timestamp = timestamp
+        self.timestampFormat = timestampFormat
+        self.idHeader = idHeader
+        self.tolerance = tolerance
+    }
+
+    /// Turns a configured secret into key bytes; nil when it is not valid in the secret encoding.
+    public func keyBytes(for secret: String) -> [UInt8]? {
+        switch secretEncoding {
+        case .raw:
+            return secret.isEmpty ? nil : Array(secret.utf8)
+        case .base64:
+            let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
+            guard let bytes = Data(base64Encoded: encoded), !bytes.isEmpty else { return nil }
+            return Array(bytes)
+        }
+    }
+
+    /// The bytes that are signed, with the timestamp and id exactly as the sender wrote them.
+    func signedBytes(body: [UInt8], timestamp: String?, id: String?) -> [UInt8] {
+        switch signedContent {
+        case .body: body
+        case .timestampDotBody: Array("\(timestamp ?? "").".utf8) + body
+        case .idDotTimestampDotBody: Array("\(id ?? "").\(timestamp ?? "").".utf8) + body
+        }
+    }
+
+    /// Reads a timestamp written in `timestampFormat`.
+    func parseTimestamp(_ text: String) -> Date? {
+        switch timestampFormat {
+        case .unix:
+            guard let seconds = Int64(text) else { return nil }
+            return Date(timeIntervalSince1970: TimeInterval(seconds))
+        case .unixMilliseconds:
+            guard let millis = Int64(text) else { return nil }
+            return Date(timeIntervalSince1970: TimeInterval(millis) / 1000)
+        case .rfc3339:
+            return RFC3339.parse(text)
+        }
+    }
+
+    /// Writes a timestamp in `timestampFormat`, as a sender would.
+    func formatTimestamp(_ date: Date) -> String {
+        switch timestampFormat {
+        case .unix: String(Int64(date.timeIntervalSince1970.rounded(.down)))
+        case .unixMilliseconds: String(Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
+        case .rfc3339: RFC3339.format(date)
+        }
+    }
+}

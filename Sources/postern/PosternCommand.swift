@@ -1,0 +1,3 @@
+import PosternServer
+import ArgumentParser
+@main struct Postern: ParsableCommand { func run() {} }
