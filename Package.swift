@@ -42,8 +42,9 @@ let package = Package(
         .executableTarget(
             name: "postern",
             dependencies: [
-                "PosternServer",
+                "PosternCore", "PosternVerify", "PosternStore", "PosternServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "PosternVerifyTests", dependencies: ["PosternVerify"]),

@@ -1,3 +1,11 @@
-import PosternServer
 import ArgumentParser
-@main struct Postern: ParsableCommand { func run() {} }
+
+/// The `postern` command line: serve the gateway, check a configuration, sign test requests, list stored events.
+@main
+struct PosternCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "postern",
+        abstract: "A secure webhook ingress gateway.",
+        subcommands: [ServeCommand.self, CheckCommand.self, SignCommand.self, EventsCommand.self]
+    )
+}

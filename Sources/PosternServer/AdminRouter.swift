@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PosternCore
+import PosternVerify
+
+/// The admin listener's routes: health, readiness, metrics, and the token-guarded `/admin/*` API.
+enum AdminRouter {
+    static func make(sources: SourceTable, observer: DecisionObserver, readiness: Readiness, token: String?,
+                     clock: @escaping @Sendable () -> Date = Date.init) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/healthz") { _, _ in JSONResponse.make(status: 200, ["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            readiness.isReady
+                ? JSONResponse.make(status: 200, ["status": "ready"])
+                : JSONResponse.make(status: 503, ["status": "not_ready", "message": "the store is not open"])
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(string: observer.metrics.exposition())))
+        }
+        let admin = router.group("/admin").add(middleware: AdminTokenMiddleware(token: token))
+        admin.get("/audit/summary") { _, _ in
+            JSONResponse.make(status: 200, observer.summary.document(for: sources.sources))
+        }
+        admin.post("/sources/:name/verify") { request, context in
+            guard let name = context.parameters.get("name"), let source = sources.source(named: name) else {
+                return JSONResponse.refusal(Refusal(.unknownSource, "no source has that name"))
+            }
+            return try await verify(request, source: source, now: clock())
+        }
+        return router
+    }
+
+    /// Runs a sample request — `{"headers": {...}, "body": "..."}` — through the source's checks, storing nothing.
+    static func verify(_ request: Request, source: Source, now: Date) async throws -> Response {
+        let bytes = Array(try await request.body.collect(upTo: source.maxBodyBytes + 65_536).readableBytesView)
+        guard case .object(let sample)? = try? JSONParser.parse(bytes), case .string(let body)? = sample["body"] else {
+            return JSONResponse.refusal(Refusal(.malformedJSON, "send {\"headers\": {\"Name\": \"value\"}, \"body\": \"<raw body>\"}"))
+        }
+        var headers = RequestHeaders()
+        if case .object(let fields)? = sample["headers"] {
+            for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+                if case .string(let text) = value { headers.append(name, text) }
+            }
+        }
+        switch Intake.check(source, body: Array(body.utf8), headers: headers, now: now) {
+        case .success(let checked):
+            return JSONResponse.make(status: 200, [
+                "verdict": "verified", "source": source.name, "scheme": checked.verification.scheme,
+                "secretIndex": checked.verification.secretIndex as Any? ?? NSNull(),
+                "idempotencyKey": checked.idempotencyKey,
+            ])
+        case .failure(let refusal):
+            return JSONResponse.make(status: 200, [
+                "verdict": "refused", "source": source.name, "reason": refusal.reason.rawValue,
+                "status": refusal.reason.status, "message": refusal.message,
+            ])
+        }
+    }
+}
+
+/// Guards `/admin/*` with the configured bearer token, compared in constant time.
+struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let verifier: CredentialVerifier?
+
+    init(token: String?) {
+        self.verifier = token.map { CredentialVerifier(kind: .bearer, accepted: [$0]) }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let verifier else { return try await next(request, context) }
+        let headers = RequestHeaders(request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
+        guard case .verified = verifier.verify(body: [], headers: headers, now: Date()) else {
+            return JSONResponse.refusal(Refusal(.invalidCredentials, "the admin API needs Authorization: Bearer <admin token>"))
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import PosternCore
+import Synchronization
+
+/// Writes one JSON line per decision to standard output or to a file, in the order decisions are made.
+public final class AuditLog: Sendable {
+    private let handle: Mutex<FileHandle>
+    private let encoder: JSONEncoder
+
+    /// Opens the audit output; a file is created if needed and appended to.
+    public init(_ output: AuditOutput) throws {
+        switch output {
+        case .stdout:
+            handle = Mutex(FileHandle.standardOutput)
+        case .file(let path):
+            if !FileManager.default.fileExists(atPath: path) {
+                FileManager.default.createFile(atPath: path, contents: nil)
+            }
+            let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try file.seekToEnd()
+            handle = Mutex(file)
+        }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        self.encoder = encoder
+    }
+
+    public func write(_ record: AuditRecord) {
+        guard var line = try? encoder.encode(record) else { return }
+        line.append(UInt8(ascii: "\n"))
+        handle.withLock { try? $0.write(contentsOf: line) }
+    }
+}

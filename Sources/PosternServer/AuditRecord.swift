@@ -1,0 +1,19 @@
+import Foundation
+
+/// One decision as the audit log records it: who called, which source, what was decided and why.
+/// It never holds a secret, a signature, an Authorization value or a body.
+public struct AuditRecord: Sendable, Encodable {
+    public var time: Date
+    public var source: String?
+    public var method: String
+    public var path: String
+    public var decision: String
+    public var reason: String
+    public var status: Int
+    public var caller: String?
+    public var eventId: String?
+    public var correlationId: String?
+    public var scheme: String?
+    public var secretIndex: Int?
+    public var latencyMs: Double
+}

@@ -1,0 +1,63 @@
+import Foundation
+import PosternCore
+import Synchronization
+
+/// Per-source counts of verified and refused requests since start, for `GET /admin/audit/summary`.
+public final class AuditSummary: Sendable {
+    struct Tally {
+        var verified = 0
+        var refused = 0
+        var lastRefusalReason: String?
+        var lastRefusalAt: Date?
+    }
+
+    private let tallies = Mutex<[String: Tally]>([:])
+
+    public init() {}
+
+    public func record(source: String, reason: ReasonCode, at time: Date) {
+        tallies.withLock { tallies in
+            if reason.isSuccess {
+                tallies[source, default: Tally()].verified += 1
+            } else {
+                tallies[source, default: Tally()].refused += 1
+                tallies[source]!.lastRefusalReason = reason.rawValue
+                tallies[source]!.lastRefusalAt = time
+            }
+        }
+    }
+
+    /// The summary document: counts and the security posture of every source.
+    public func document(for sources: [Source]) -> [String: Any] {
+        let tallies = tallies.withLock { $0 }
+        let entries: [[String: Any]] = sources.map { source in
+            let tally = tallies[source.name] ?? Tally()
+            let total = tally.verified + tally.refused
+            var entry: [String: Any] = [
+                "source": source.name,
+                "verified": tally.verified,
+                "refused": tally.refused,
+                "successRate": total == 0 ? NSNull() : Double(tally.verified) / Double(total),
+                "lastRefusal": tally.lastRefusalReason.map { reason -> Any in
+                    ["reason": reason, "at": tally.lastRefusalAt!.formatted(Date.ISO8601FormatStyle())]
+                } ?? NSNull(),
+            ]
+            entry["posture"] = Self.posture(of: source)
+            return entry
+        }
+        return ["generatedAt": Date().formatted(Date.ISO8601FormatStyle()), "sources": entries]
+    }
+
+    static func posture(of source: Source) -> [String: Any] {
+        let descriptor = source.verifier.descriptor
+        return [
+            "scheme": source.verifier.presetName,
+            "signature": descriptor.map { "HMAC-\($0.algorithm.rawValue.uppercased()) \($0.encoding.rawValue) in \($0.header)" } ?? NSNull(),
+            "toleranceSeconds": descriptor?.timestamp == nil ? NSNull() : descriptor!.tolerance as Any,
+            "replayProtection": "idempotency key \(source.idempotencyKey)"
+                + (descriptor?.timestamp == nil ? "" : " within a \(descriptor!.tolerance) s timestamp window"),
+            "maxBodyBytes": source.maxBodyBytes,
+            "allowIPs": [String](),
+        ]
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import PosternCore
+import Yams
+
+/// Reads a configuration file: YAML, with `${NAME}` taken from the environment, into a `GatewayConfig`.
+public enum ConfigFile {
+    /// Loads and checks the file; throws `ConfigProblems` naming the key path and reason of every problem.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigProblems) -> GatewayConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigProblems([ConfigProblem("", "cannot read \(path): \(error.localizedDescription)")])
+        }
+        let root = try parse(text, environment: environment)
+        let baseDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try GatewayConfig.decode(ConfigNode(root), baseDirectory: baseDirectory)
+    }
+
+    /// Parses YAML text and substitutes environment variables in its string values.
+    public static func parse(_ text: String, environment: [String: String]) throws(ConfigProblems) -> ConfigValue {
+        let placeholders = EnvironmentPlaceholders(text)
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: placeholders.text)
+        } catch {
+            throw ConfigProblems([ConfigProblem("", "not valid YAML: \(error)")])
+        }
+        guard let node else { throw ConfigProblems([ConfigProblem("", "the file is empty")]) }
+        var problems: [ConfigProblem] = []
+        let value = placeholders.substitute(in: configValue(node), path: "", environment: environment, &problems)
+        guard problems.isEmpty else { throw ConfigProblems(problems) }
+        return value
+    }
+
+    private static func configValue(_ node: Node) -> ConfigValue {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style != .plain { return .string(scalar.string) }
+            if node.null != nil { return .null }
+            if let bool = node.bool { return .bool(bool) }
+            if let int = node.int { return .int(int) }
+            if let double = node.float { return .double(double) }
+            return .string(scalar.string)
+        case .mapping(let mapping):
+            var map: [String: ConfigValue] = [:]
+            for (key, value) in mapping { map[key.string ?? "\(key)"] = configValue(value) }
+            return .map(map)
+        case .sequence(let sequence):
+            return .list(sequence.map(configValue))
+        case .alias:
+            return .null
+        }
+    }
+}

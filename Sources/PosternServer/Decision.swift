@@ -1,0 +1,22 @@
+import Foundation
+import PosternCore
+
+/// Everything known about one request's decision, gathered while it is handled, for the audit line and metrics.
+public struct Decision: Sendable {
+    public var time: Date
+    public var method: String
+    public var path: String
+    public var caller: String?
+    public var source: String?
+    public var reason: ReasonCode = .storeUnavailable
+    /// The HTTP status answered (a duplicate may be 200 or 409).
+    public var status = 503
+    public var eventID: String?
+    public var correlationID: String?
+    public var verification: Verification?
+    public var latency: Duration = .zero
+
+    public var seconds: Double {
+        Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+import PosternCore
+
+/// Where every decision goes once made: one audit line, the metrics, and the per-source summary.
+public struct DecisionObserver: Sendable {
+    public let audit: AuditLog
+    public let metrics: Metrics
+    public let summary: AuditSummary
+    public let logger: Logger
+
+    public init(audit: AuditLog, metrics: Metrics, summary: AuditSummary, logger: Logger) {
+        self.audit = audit
+        self.metrics = metrics
+        self.summary = summary
+        self.logger = logger
+    }
+
+    public func record(_ decision: Decision) {
+        let outcome = decision.reason.isSuccess ? decision.reason.rawValue : "refused"
+        audit.write(AuditRecord(
+            time: decision.time, source: decision.source, method: decision.method, path: decision.path,
+            decision: outcome, reason: decision.reason.rawValue, status: decision.status,
+            caller: decision.caller, eventId: decision.eventID, correlationId: decision.correlationID,
+            scheme: decision.verification?.scheme, secretIndex: decision.verification?.secretIndex,
+            latencyMs: (decision.seconds * 1_000_000).rounded() / 1000))
+        metrics.recordRequest(source: decision.source ?? "", outcome: outcome, reason: decision.reason.rawValue,
+                              seconds: decision.seconds)
+        if let source = decision.source {
+            summary.record(source: source, reason: decision.reason, at: decision.time)
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of the webhook listener: Hummingbird's core context plus the caller's socket address.
+public struct GatewayContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The caller's IP address as text, without the port.
+    public var callerAddress: String? { remoteAddress?.ipAddress }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import PosternCore
+import PosternStore
+
+/// The webhook listener: finds the source by path, reads the body within its limit, runs the intake checks,
+/// stores the event, answers, and records the decision in the audit log and the metrics.
+public struct IngestResponder: HTTPResponder {
+    public typealias Context = GatewayContext
+
+    let sources: SourceTable
+    let store: any EventStore
+    let observer: DecisionObserver
+    let clock: @Sendable () -> Date
+
+    public init(sources: SourceTable, store: any EventStore, observer: DecisionObserver,
+                clock: @escaping @Sendable () -> Date = Date.init) {
+        self.sources = sources
+        self.store = store
+        self.observer = observer
+        self.clock = clock
+    }
+
+    public func respond(to request: Request, context: GatewayContext) async throws -> Response {
+        let started = ContinuousClock.now
+        var decision = Decision(time: clock(), method: request.method.rawValue, path: request.uri.path,
+                                caller: context.callerAddress)
+        let response = await answer(request, &decision)
+        decision.latency = ContinuousClock.now - started
+        observer.record(decision)
+        return response
+    }
+
+    private func answer(_ request: Request, _ decision: inout Decision) async -> Response {
+        guard let source = sources.source(path: request.uri.path) else {
+            return refuse(Refusal(.unknownSource, "no source is configured at \(request.uri.path)"), &decision)
+        }
+        decision.source = source.name
+        guard request.method == .post else {
+            return refuse(Refusal(.methodNotAllowed, "sources accept POST only"), &decision)
+        }
+        let body: [UInt8]
+        switch await readBody(request, limit: source.maxBodyBytes) {
+        case .success(let bytes): body = bytes
+        case .failure(let refusal): return refuse(refusal, &decision)
+        }
+        let headers = RequestHeaders(request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
+        let checked: CheckedRequest
+        switch Intake.check(source, body: body, headers: headers, now: decision.time) {
+        case .success(let request): checked = request
+        case .failure(let refusal): return refuse(refusal, &decision)
+        }
+        decision.correlationID = checked.correlationID
+        decision.verification = checked.verification
+        let event = IncomingEvent(
+            source: source.name, idempotencyKey: checked.idempotencyKey, correlationID: checked.correlationID,
+            receivedAt: decision.time, headers: Intake.keptHeaders(source, headers), body: body,
+            verification: checked.verification, callerAddress: decision.caller)
+        return await store(event, source: source, &decision)
+    }
+
+    private func store(_ event: IncomingEvent, source: Source, _ decision: inout Decision) async -> Response {
+        let outcome: StoreOutcome
+        do {
+            outcome = try await store.insert(event)
+        } catch {
+            observer.logger.error("store insert failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
+            return refuse(Refusal(.storeUnavailable, "the event could not be stored; retry later"), &decision)
+        }
+        switch outcome {
+        case .stored(let id):
+            decision.reason = .accepted
+            decision.status = 200
+            decision.eventID = id
+            return JSONResponse.make(status: 200, ["status": "accepted", "id": id])
+        case .duplicate(let id):
+            decision.reason = .duplicate
+            decision.status = source.config.onDuplicate.rawValue
+            decision.eventID = id
+            return JSONResponse.make(status: source.config.onDuplicate.rawValue, ["status": "duplicate", "id": id])
+        }
+    }
+
+    /// Reads the body, refusing as soon as it passes the limit: on Content-Length, or while counting chunks.
+    private func readBody(_ request: Request, limit: Int) async -> Result<[UInt8], Refusal> {
+        let tooLarge = Refusal(.bodyTooLarge, "the body is larger than this source's limit of \(limit) bytes")
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            return .failure(tooLarge)
+        }
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return .success(Array(buffer.readableBytesView))
+        } catch is NIOTooManyBytesError {
+            return .failure(tooLarge)
+        } catch {
+            return .failure(Refusal(.malformedJSON, "the body could not be read"))
+        }
+    }
+
+    private func refuse(_ refusal: Refusal, _ decision: inout Decision) -> Response {
+        decision.reason = refusal.reason
+        decision.status = refusal.reason.status
+        return JSONResponse.refusal(refusal)
+    }
+}

@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+import PosternCore
+import PosternVerify
+
+/// A request that passed every check and is ready to be stored.
+public struct CheckedRequest: Sendable {
+    public var verification: Verification
+    public var idempotencyKey: String
+    public var correlationID: String
+}
+
+/// The checks between a received body and the store: signature, JSON, schema, idempotency key.
+public enum Intake {
+    /// The header carrying a correlation id when the preset names none.
+    static let correlationHeader = "X-Correlation-Id"
+
+    /// Runs every check in order and returns the first refusal, or what the store needs.
+    public static func check(_ source: Source, body: [UInt8], headers: RequestHeaders, now: Date) -> Result<CheckedRequest, Refusal> {
+        let verification: Verification
+        switch source.verifier.verifier.verify(body: body, headers: headers, now: now) {
+        case .refused(let failure): return .failure(Refusal(failure.reason, failure.message))
+        case .verified(let verified): verification = verified
+        }
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(body)
+        } catch {
+            return .failure(Refusal(.malformedJSON, "the body is not valid JSON: \(error.message)"))
+        }
+        if let schema = source.schema {
+            do {
+                try schema.validate(document)
+            } catch {
+                return .failure(Refusal(.schemaViolation, "\(error.pointer.isEmpty ? "/" : error.pointer) \(error.message)"))
+            }
+        }
+        return idempotencyKey(source.idempotencyKey, document: document, body: body, headers: headers, verification: verification)
+            .map { key in
+                CheckedRequest(verification: verification, idempotencyKey: key,
+                               correlationID: correlationID(source, headers))
+            }
+    }
+
+    static func idempotencyKey(_ rule: IdempotencyKeyRule, document: JSONValue, body: [UInt8], headers: RequestHeaders,
+                               verification: Verification) -> Result<String, Refusal> {
+        switch rule {
+        case .body(let pointer):
+            guard let key = document.value(at: pointer)?.keyText else {
+                return .failure(Refusal(.schemaViolation, "\(pointer) is required (a non-empty string or integer): it is this source's idempotency key"))
+            }
+            return .success(key)
+        case .header(let name):
+            guard let key = headers[name], !key.isEmpty else {
+                return .failure(Refusal(.schemaViolation, "the \(name) header is required: it is this source's idempotency key"))
+            }
+            return .success(key)
+        case .signature:
+            return .success("sig:" + (verification.signatureDigest ?? ""))
+        case .bodyDigest:
+            return .success("sha256:" + ByteEncoding.hex.encode(SHA256.hash(data: body)))
+        }
+    }
+
+    static func correlationID(_ source: Source, _ headers: RequestHeaders) -> String {
+        let sent = source.verifier.correlationHeader.flatMap { headers[$0] } ?? headers[correlationHeader]
+        if let sent, !sent.isEmpty, sent.count <= 200 { return sent }
+        return UUID().uuidString.lowercased()
+    }
+
+    /// The received headers worth keeping with the event: never credentials or signatures.
+    static func keptHeaders(_ source: Source, _ headers: RequestHeaders) -> [(name: String, value: String)] {
+        var kept: Set<String> = [
+            "content-type", "content-encoding", "user-agent", "traceparent", "tracestate", "x-request-id",
+            correlationHeader.lowercased(), "webhook-id", "webhook-timestamp", "x-github-event", "x-github-delivery",
+        ]
+        if let header = source.verifier.correlationHeader { kept.insert(header.lowercased()) }
+        if case .header(let name)? = source.verifier.descriptor?.timestamp { kept.insert(name.lowercased()) }
+        if case .header(let name) = source.idempotencyKey { kept.insert(name.lowercased()) }
+        if let signature = source.verifier.descriptor?.header { kept.remove(signature.lowercased()) }
+        return headers.fields.filter { kept.contains($0.name.lowercased()) }
+    }
+}

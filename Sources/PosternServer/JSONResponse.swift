@@ -1,0 +1,24 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PosternCore
+
+/// Builds JSON responses: accepted and duplicate answers, and refusals with their reason code.
+enum JSONResponse {
+    static func make(status: Int, _ document: [String: Any], headers: HTTPFields = [:]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func refusal(_ refusal: Refusal) -> Response {
+        var headers: HTTPFields = [:]
+        switch refusal.reason {
+        case .storeUnavailable: headers[.retryAfter] = "5"
+        case .methodNotAllowed: headers[.allow] = "POST"
+        default: break
+        }
+        return make(status: refusal.reason.status, ["error": refusal.reason.rawValue, "message": refusal.message], headers: headers)
+    }
+}

@@ -1,4 +1,0 @@
-import PosternCore
-import Hummingbird
-import Yams
-public enum P4 {}

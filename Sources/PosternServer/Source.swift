@@ -1,0 +1,57 @@
+import Foundation
+import PosternCore
+import PosternVerify
+
+/// A configured source, ready to take requests: its verifier, schema, key rule and limits.
+public struct Source: Sendable {
+    public let config: SourceConfig
+    public let verifier: SourceVerifier
+    public let schema: JSONSchema?
+    public let idempotencyKey: IdempotencyKeyRule
+    public let maxBodyBytes: Int
+
+    public var name: String { config.name }
+
+    /// Builds the source; throws every problem with its key path (`sources[2].schema`, ...).
+    init(_ config: SourceConfig, path: String, limits: Limits) throws(ConfigProblems) {
+        var problems: [ConfigProblem] = []
+        var built: SourceVerifier?
+        do {
+            built = try SourceVerifier(config.verify)
+        } catch {
+            problems += error.problems
+        }
+        let schema = Self.loadSchema(config.schema, path: "\(path).schema", &problems)
+        guard let verifier = built, problems.isEmpty else { throw ConfigProblems(problems) }
+
+        let rule = config.idempotencyKey ?? verifier.defaultIdempotencyKey ?? (verifier.isSignature ? .signature : .bodyDigest)
+        if rule == .signature, !verifier.isSignature {
+            throw ConfigProblems([ConfigProblem("\(path).idempotencyKey", "signature needs an HMAC verifier; use body:<pointer>, header:<name> or sha256")])
+        }
+        self.config = config
+        self.verifier = verifier
+        self.schema = schema
+        self.idempotencyKey = rule
+        self.maxBodyBytes = config.maxBodyBytes ?? limits.maxBodyBytes
+    }
+
+    private static func loadSchema(_ name: String?, path: String, _ problems: inout [ConfigProblem]) -> JSONSchema? {
+        guard let name else { return nil }
+        let text: String
+        if let builtIn = BuiltInSchemas.byName[name] {
+            text = builtIn
+        } else if name.hasSuffix(".json"), let file = try? String(contentsOfFile: name, encoding: .utf8) {
+            text = file
+        } else {
+            let known = BuiltInSchemas.byName.keys.sorted().joined(separator: ", ")
+            problems.append(ConfigProblem(path, "\"\(name)\" is neither a built-in schema (\(known)) nor a readable .json file"))
+            return nil
+        }
+        do {
+            return try JSONSchema.compile(json: text)
+        } catch {
+            problems.append(ConfigProblem(path, "invalid schema at \(error.pointer.isEmpty ? "/" : error.pointer): \(error.message)"))
+            return nil
+        }
+    }
+}

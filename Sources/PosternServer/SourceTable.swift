@@ -1,0 +1,29 @@
+import PosternCore
+
+/// Every configured source, found by request path (for ingest) or by name (for the admin API).
+public struct SourceTable: Sendable {
+    public let sources: [Source]
+    private let byPath: [String: Source]
+    private let byName: [String: Source]
+
+    /// Builds every source; throws all their problems together.
+    public init(_ config: GatewayConfig) throws(ConfigProblems) {
+        var problems: [ConfigProblem] = []
+        var sources: [Source] = []
+        for (index, sourceConfig) in config.sources.enumerated() {
+            do {
+                sources.append(try Source(sourceConfig, path: "sources[\(index)]", limits: config.limits))
+            } catch {
+                problems += error.problems
+            }
+        }
+        guard problems.isEmpty else { throw ConfigProblems(problems) }
+        self.sources = sources
+        self.byPath = Dictionary(sources.map { ($0.config.path, $0) }, uniquingKeysWith: { first, _ in first })
+        self.byName = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func source(path: String) -> Source? { byPath[path] }
+
+    public func source(named name: String) -> Source? { byName[name] }
+}

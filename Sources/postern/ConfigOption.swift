@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PosternCore
+import PosternServer
+
+/// The `--config` option shared by every subcommand that reads a configuration file.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "The configuration file (YAML).")
+    var config: String = "postern.yaml"
+
+    /// Loads and fully checks the configuration, printing every problem to standard error.
+    func loadGateway(logger: Logger) throws -> Gateway {
+        do {
+            let loaded = try ConfigFile.load(path: config)
+            return try Gateway(config: loaded, logger: logger)
+        } catch let problems as ConfigProblems {
+            var standardError = FileHandle.standardError
+            print("\(config): configuration is not valid:", to: &standardError)
+            for problem in problems.problems { print("  \(problem)", to: &standardError) }
+            throw ExitCode(2)
+        }
+    }
+}
+
+extension FileHandle: @retroactive TextOutputStream {
+    public func write(_ string: String) {
+        write(Data(string.utf8))
+    }
+}
+
+/// The process's logger: text on standard error, at `LOG_LEVEL` (default info). Audit lines go elsewhere.
+func makeLogger() -> Logger {
+    var logger = Logger(label: "postern") { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    return logger
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import PosternCore
+import PosternStore
+
+/// `postern events`: read the event store, while the gateway runs or after it stopped.
+struct EventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events", abstract: "Inspect stored events.", subcommands: [List.self])
+
+    /// `postern events list`: stored events, oldest first.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List stored events.")
+
+        @OptionGroup var options: ConfigOption
+
+        @Option(help: "Only events of this source.")
+        var source: String?
+
+        @Option(help: "At most this many events.")
+        var limit: Int = 1000
+
+        @Flag(help: "One JSON object per line.")
+        var json = false
+
+        func run() async throws {
+            let gateway = try options.loadGateway(logger: makeLogger())
+            guard case .sqlite(let path) = gateway.config.store else { return }
+            let store = try await SQLiteEventStore.open(path: path)
+            let events = try await store.events(source: source, limit: limit)
+            try await store.close()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            for event in events {
+                if json {
+                    print(String(decoding: try encoder.encode(event), as: UTF8.self))
+                } else {
+                    print("\(event.id)  \(event.source)  \(event.receivedAt.formatted(.iso8601))  \(event.idempotencyKey)")
+                }
+            }
+        }
+    }
+}
