@@ -47,8 +47,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "PosternCoreTests", dependencies: ["PosternCore"]),
         .testTarget(name: "PosternVerifyTests", dependencies: ["PosternVerify"]),
-        .testTarget(name: "PosternStoreTests", dependencies: ["PosternStore"]),
+        .testTarget(
+            name: "PosternStoreTests",
+            dependencies: ["PosternStore", .product(name: "SQLiteNIO", package: "sqlite-nio")]
+        ),
         .testTarget(
             name: "PosternServerTests",
             dependencies: ["PosternServer", .product(name: "HummingbirdTesting", package: "hummingbird")]

@@ -73,16 +73,19 @@ extension GatewayConfig {
         if elements.isEmpty {
             problems.append(ConfigProblem(node.path, "at least one source is required"))
         }
-        let sources = elements.compactMap { decodeSource($0, baseDirectory: baseDirectory, &problems) }
-        reportRepeats(sources.map(\.name), in: elements, key: "name", &problems)
-        reportRepeats(sources.map(\.path), in: elements, key: "path", &problems)
-        return sources
+        let decoded = elements.compactMap { node in
+            decodeSource(node, baseDirectory: baseDirectory, &problems).map { (node: node, source: $0) }
+        }
+        reportRepeats(decoded.map { ($0.node["name"].path, $0.source.name) }, &problems)
+        reportRepeats(decoded.map { ($0.node["path"].path, $0.source.path) }, &problems)
+        return decoded.map(\.source)
     }
 
-    static func reportRepeats(_ values: [String], in elements: [ConfigNode], key: String, _ problems: inout [ConfigProblem]) {
+    /// Records a problem at each value already used by an earlier source.
+    static func reportRepeats(_ values: [(path: String, value: String)], _ problems: inout [ConfigProblem]) {
         var seen: Set<String> = []
-        for (index, value) in values.enumerated() where !seen.insert(value).inserted {
-            problems.append(ConfigProblem("\(elements[index].path).\(key)", "\"\(value)\" is used by another source"))
+        for (path, value) in values where !seen.insert(value).inserted {
+            problems.append(ConfigProblem(path, "\"\(value)\" is used by another source"))
         }
     }
 

@@ -6,6 +6,11 @@ public final class JSONSchema: Sendable {
     public struct Violation: Error, Sendable, Equatable {
         public var pointer: String
         public var message: String
+
+        public init(pointer: String, message: String) {
+            self.pointer = pointer
+            self.message = message
+        }
     }
 
     static let supportedKeywords: Set<String> = [

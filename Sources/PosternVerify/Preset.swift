@@ -28,7 +28,8 @@ public struct Preset: Sendable {
     /// Every preset, by name, as the README's preset table lists them.
     public static let all: [String: Preset] = Dictionary(uniqueKeysWithValues: catalog.map { ($0.name, $0) })
 
-    static let catalog: [Preset] = [
+    /// Every preset, in the order the documentation lists them.
+    public static let catalog: [Preset] = [
         Preset("cognigy-webhook", .hmac(HMACDescriptor(
             header: "X-Cognigy-Webhook-Signature", encoding: .hex,
             timestamp: .header("X-Cognigy-Webhook-Timestamp"), timestampFormat: .rfc3339, tolerance: 300)),

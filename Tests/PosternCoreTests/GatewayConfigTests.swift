@@ -1,0 +1,60 @@
+import PosternCore
+import Testing
+
+/// Decoding a configuration document: defaults, and every problem named by its key path.
+struct GatewayConfigTests {
+    func decode(_ root: [String: ConfigValue]) -> Result<GatewayConfig, ConfigProblems> {
+        Result { () throws(ConfigProblems) in try GatewayConfig.decode(ConfigNode(.map(root)), baseDirectory: "/etc/postern") }
+    }
+
+    let source: ConfigValue = .map([
+        "name": .string("s"), "path": .string("/hook"),
+        "verify": .map(["preset": .string("github"), "secrets": .list([.string("x")])]),
+    ])
+
+    @Test func defaultsAndRelativePaths() throws {
+        let config = try decode(["sources": .list([source]), "store": .string("sqlite:data/p.db")]).get()
+        #expect(config.listen == ListenAddress(host: "127.0.0.1", port: 8080))
+        #expect(config.admin.listen.port == 9090)
+        #expect(config.store == .sqlite(path: "/etc/postern/data/p.db"))
+        #expect(config.limits.maxBodyBytes == 1_048_576)
+        #expect(config.sources.first?.onDuplicate == .ok)
+    }
+
+    @Test func everyProblemIsReportedWithItsPath() {
+        let bad: ConfigValue = .map([
+            "name": .string("s"), "path": .string("hook"), "idempotencyKey": .string("body:event_id"),
+            "onDuplicate": .int(201), "limits": .map(["maxBodyBytes": .int(0)]), "verfy": .null,
+        ])
+        guard case .failure(let error) = decode([
+            "listen": .string("localhost"), "admin": .map(["listen": .string("0.0.0.0:9090")]),
+            "sources": .list([bad, source, source]), "store": .string("mysql://x"),
+        ]) else { Issue.record("decoded a bad configuration"); return }
+        let paths = error.problems.map(\.path)
+        for expected in ["listen", "admin.token", "store", "sources[0].verfy", "sources[0].path", "sources[0].verify",
+                         "sources[0].idempotencyKey", "sources[0].onDuplicate", "sources[0].limits.maxBodyBytes",
+                         "sources[2].name", "sources[2].path"] {
+            #expect(paths.contains(expected), "no problem reported at \(expected): \(paths)")
+        }
+    }
+
+    @Test func verifyNoneMustBeExplicit() throws {
+        let open: ConfigValue = .map(["name": .string("o"), "path": .string("/o"), "verify": .map(["preset": .string("none")])])
+        #expect(try decode(["sources": .list([open])]).get().sources[0].verify.preset == "none")
+    }
+
+    @Test func idempotencyKeyRules() {
+        #expect(IdempotencyKeyRule(parsing: "body:/event_id") == .body(pointer: "/event_id"))
+        #expect(IdempotencyKeyRule(parsing: "header:X-GitHub-Delivery") == .header(name: "X-GitHub-Delivery"))
+        #expect(IdempotencyKeyRule(parsing: "signature") == .signature)
+        #expect(IdempotencyKeyRule(parsing: "body:") == nil)
+        #expect(IdempotencyKeyRule(parsing: "header:") == nil)
+    }
+
+    @Test func listenAddresses() {
+        #expect(ListenAddress(parsing: "[::1]:8080") == ListenAddress(host: "::1", port: 8080))
+        #expect(ListenAddress(parsing: "[::1]:8080")?.isLoopback == true)
+        #expect(ListenAddress(parsing: "0.0.0.0:70000") == nil)
+        #expect(ListenAddress(parsing: ":80") == nil)
+    }
+}

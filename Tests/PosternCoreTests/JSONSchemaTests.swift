@@ -1,0 +1,40 @@
+import PosternCore
+import Testing
+
+/// Schema validation reports the JSON pointer of the first bad field.
+struct JSONSchemaTests {
+    func violation(_ schemaName: String, _ instance: String) throws -> JSONSchema.Violation? {
+        let schema = try JSONSchema.compile(json: BuiltInSchemas.byName[schemaName]!)
+        let document = try JSONParser.parse(Array(instance.utf8))
+        do {
+            try schema.validate(document)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func cognigyFlowEvent() throws {
+        #expect(try violation("cognigy-flow-event", #"{"event_id":"e","flow_name":"f","payload_data":{"x":1}}"#) == nil)
+        #expect(try violation("cognigy-flow-event", #"{"flow_name":"f"}"#)?.pointer == "/event_id")
+        #expect(try violation("cognigy-flow-event", #"{"event_id":7}"#)?.pointer == "/event_id")
+        #expect(try violation("cognigy-flow-event", #"{"event_id":"e","extra":1}"#)?.pointer == "/extra")
+        #expect(try violation("cognigy-flow-event", #"{"event_id":"e","payload_data":[]}"#)?.pointer == "/payload_data")
+        #expect(try violation("cognigy-flow-event", #"[]"#)?.pointer == "")
+    }
+
+    @Test func cognigyFulfillmentRequest() throws {
+        #expect(try violation("cognigy-fulfillment-request",
+                              #"{"requestId":"r","payload":[{"type":"text","value":{"a":1}}],"context":[1]}"#) == nil)
+        #expect(try violation("cognigy-fulfillment-request", #"{"requestId":"r","payload":[]}"#)?.pointer == "/payload")
+        #expect(try violation("cognigy-fulfillment-request", #"{"requestId":"r","payload":[{"type":""}]}"#)?.pointer == "/payload/0/type")
+        #expect(try violation("cognigy-fulfillment-request", #"{"requestId":"r","payload":[{"value":1}]}"#)?.pointer == "/payload/0/type")
+        #expect(try violation("cognigy-fulfillment-request", #"{"payload":[{"type":"t"}]}"#)?.pointer == "/requestId")
+    }
+
+    @Test func unsupportedKeywordsAreRefusedAtLoad() {
+        #expect(throws: JSONSchema.Violation(pointer: "/properties/a/pattern", message: "unsupported schema keyword \"pattern\"")) {
+            try JSONSchema.compile(json: #"{"properties": {"a": {"pattern": "^x"}}}"#)
+        }
+    }
+}

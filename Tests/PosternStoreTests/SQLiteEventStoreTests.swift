@@ -1,0 +1,82 @@
+import Foundation
+import PosternCore
+import PosternStore
+import SQLiteNIO
+import Synchronization
+import Testing
+
+/// The SQLite store on a real file: durability settings, idempotency under concurrency, and reopening.
+struct SQLiteEventStoreTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("postern-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    var path: String { directory.appendingPathComponent("events.db").path }
+
+    func event(_ key: String, source: String = "s") -> IncomingEvent {
+        IncomingEvent(source: source, idempotencyKey: key, correlationID: "c-\(key)", receivedAt: Date(),
+                      headers: [("Content-Type", "application/json")], body: Array("{\"k\":\"\(key)\"}".utf8),
+                      verification: Verification(scheme: "test"), callerAddress: "127.0.0.1")
+    }
+
+    @Test func storesOnceAndReportsTheDuplicate() async throws {
+        let store = try await SQLiteEventStore.open(path: path)
+        let first = try await store.insert(event("a"))
+        let second = try await store.insert(event("a"))
+        let otherSource = try await store.insert(event("a", source: "t"))
+        try await store.close()
+        guard case .stored(let id) = first else { Issue.record("first insert was \(first)"); return }
+        #expect(second == .duplicate(id: id))
+        #expect(otherSource != second)
+        if case .stored = otherSource {} else { Issue.record("the same key of another source is a new event") }
+    }
+
+    @Test func concurrentCopiesStoreOneRowEach() async throws {
+        let batches = Mutex<[Int]>([])
+        let store = try await SQLiteEventStore.open(path: path) { report in
+            batches.withLock { $0.append(report.batchSize) }
+        }
+        let outcomes = try await withThrowingTaskGroup(of: (String, StoreOutcome).self) { group in
+            for index in 0..<400 {
+                let key = "key-\(index % 100)"
+                group.addTask { (key, try await store.insert(event(key))) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let stored = outcomes.filter { if case .stored = $0.1 { true } else { false } }
+        #expect(stored.count == 100)
+        #expect(try await store.events(source: "s", limit: 1000).count == 100)
+        var idsByKey: [String: Set<String>] = [:]
+        for (key, outcome) in outcomes {
+            switch outcome {
+            case .stored(let id), .duplicate(let id): idsByKey[key, default: []].insert(id)
+            }
+        }
+        #expect(idsByKey.values.allSatisfy { $0.count == 1 }, "every copy of an event must answer with the one stored id")
+        let sizes = batches.withLock { $0 }
+        #expect(sizes.contains { $0 > 1 }, "concurrent inserts should share commits: \(sizes)")
+        try await store.close()
+    }
+
+    @Test func eventsSurviveReopeningAndDurabilityIsFull() async throws {
+        let store = try await SQLiteEventStore.open(path: path)
+        _ = try await store.insert(event("kept"))
+        try await store.close()
+
+        let reopened = try await SQLiteEventStore.open(path: path)
+        let events = try await reopened.events(source: nil, limit: 10)
+        #expect(events.map(\.idempotencyKey) == ["kept"])
+        try await reopened.close()
+
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        let mode = try await connection.query("PRAGMA journal_mode", []).first?.column("journal_mode")?.string
+        #expect(mode == "wal")
+        let body = try await connection.query("SELECT body, headers, correlation_id FROM events", []).first
+        #expect(body?.column("body")?.blob.map { String(buffer: $0) } == "{\"k\":\"kept\"}")
+        #expect(body?.column("correlation_id")?.string == "c-kept")
+        try await connection.close()
+    }
+}
