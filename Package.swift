@@ -55,7 +55,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PosternServerTests",
-            dependencies: ["PosternServer", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "PosternServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
     ]
 )

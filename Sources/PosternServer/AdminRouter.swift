@@ -5,8 +5,8 @@ import PosternCore
 import PosternVerify
 
 /// The admin listener's routes: health, readiness, metrics, and the token-guarded `/admin/*` API.
-enum AdminRouter {
-    static func make(sources: SourceTable, observer: DecisionObserver, readiness: Readiness, token: String?,
+public enum AdminRouter {
+    public static func make(sources: SourceTable, observer: DecisionObserver, readiness: Readiness, token: String?,
                      clock: @escaping @Sendable () -> Date = Date.init) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("/healthz") { _, _ in JSONResponse.make(status: 200, ["status": "ok"]) }

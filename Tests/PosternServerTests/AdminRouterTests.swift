@@ -1,0 +1,104 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PosternCore
+import PosternServer
+import Testing
+
+/// The admin listener: health, metrics, the token, the dry-run verify endpoint and the audit summary.
+struct AdminRouterTests {
+    static let yaml = """
+        admin: {listen: "127.0.0.1:9090", token: admin-token}
+        sources:
+          - name: gh
+            path: /gh
+            verify: {preset: github, secrets: [gh-secret]}
+        """
+
+    func withAdmin(_ gateway: TestGateway, ready: Bool = true,
+                   _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let readiness = Readiness()
+        readiness.set(ready)
+        let router = AdminRouter.make(sources: gateway.sources, observer: gateway.observer, readiness: readiness,
+                                      token: "admin-token")
+        try await Application(router: router).test(.router, body)
+    }
+
+    @Test func healthAndReadiness() async throws {
+        let gateway = try TestGateway(Self.yaml)
+        try await withAdmin(gateway, ready: false) { client in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            let readiness = try await client.execute(uri: "/readyz", method: .get)
+            #expect(health.status == .ok)
+            #expect(readiness.status == .serviceUnavailable)
+        }
+        try await withAdmin(gateway) { client in
+            let readiness = try await client.execute(uri: "/readyz", method: .get)
+            #expect(readiness.status == .ok)
+        }
+    }
+
+    @Test func adminRoutesNeedTheToken() async throws {
+        let gateway = try TestGateway(Self.yaml)
+        try await withAdmin(gateway) { client in
+            let anonymous = try await client.execute(uri: "/admin/audit/summary", method: .get)
+            #expect(anonymous.status == .unauthorized)
+            let wrong = try await client.execute(uri: "/admin/audit/summary", method: .get, headers: [.authorization: "Bearer nope"])
+            #expect(wrong.status == .unauthorized)
+            let right = try await client.execute(uri: "/admin/audit/summary", method: .get, headers: [.authorization: "Bearer admin-token"])
+            #expect(right.status == .ok)
+        }
+    }
+
+    @Test func verifyEndpointAnswersTheVerdictAndStoresNothing() async throws {
+        let gateway = try TestGateway(Self.yaml)
+        let body = #"{"action":"opened"}"#
+        let signature = TestGateway.signed(body, preset: "github", secret: "gh-secret")[HTTPField.Name("X-Hub-Signature-256")!]!
+        func sample(_ signature: String) throws -> ByteBuffer {
+            let document: [String: Any] = ["headers": ["X-Hub-Signature-256": signature, "X-GitHub-Delivery": "d-1"], "body": body]
+            return ByteBuffer(data: try JSONSerialization.data(withJSONObject: document))
+        }
+        let auth: HTTPFields = [.authorization: "Bearer admin-token"]
+        let goodSample = try sample(signature)
+        let badSample = try sample("sha256=" + String(repeating: "ab", count: 32))
+        try await withAdmin(gateway) { client in
+            let good = try await client.execute(uri: "/admin/sources/gh/verify", method: .post, headers: auth, body: goodSample)
+            #expect(good.json["verdict"] as? String == "verified")
+            #expect(good.json["idempotencyKey"] as? String == "d-1")
+            let bad = try await client.execute(uri: "/admin/sources/gh/verify", method: .post, headers: auth,
+                                               body: badSample)
+            #expect(bad.json["verdict"] as? String == "refused")
+            #expect(bad.json["reason"] as? String == "invalid_signature")
+            let unknown = try await client.execute(uri: "/admin/sources/nope/verify", method: .post, headers: auth, body: goodSample)
+            #expect(unknown.status == .notFound)
+        }
+        #expect(!FileManager.default.fileExists(atPath: gateway.directory.appendingPathComponent("events.db").path))
+    }
+
+    @Test func summaryAndMetricsCountDecisions() async throws {
+        let gateway = try TestGateway(Self.yaml)
+        let store = try await gateway.openStore()
+        let body = #"{"action":"opened"}"#
+        var signed = TestGateway.signed(body, preset: "github", secret: "gh-secret")
+        signed[HTTPField.Name("X-GitHub-Delivery")!] = "d-1"
+        let headers = signed
+        try await gateway.withIngest(store: store) { client in
+            _ = try await client.execute(uri: "/gh", method: .post, headers: headers, body: ByteBuffer(string: body))
+            _ = try await client.execute(uri: "/gh", method: .post, body: ByteBuffer(string: body))
+        }
+        try await store.close()
+        try await withAdmin(gateway) { client in
+            let summary = try await client.execute(uri: "/admin/audit/summary", method: .get, headers: [.authorization: "Bearer admin-token"])
+            let source = (summary.json["sources"] as? [[String: Any]])?.first
+            #expect(source?["verified"] as? Int == 1)
+            #expect(source?["refused"] as? Int == 1)
+            #expect((source?["lastRefusal"] as? [String: Any])?["reason"] as? String == "missing_signature")
+            #expect((source?["posture"] as? [String: Any])?["scheme"] as? String == "github")
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"postern_requests_total{outcome="accepted",reason="accepted",source="gh"} 1"#))
+            #expect(metrics.contains(#"postern_requests_total{outcome="refused",reason="missing_signature",source="gh"} 1"#))
+            #expect(metrics.contains("postern_request_duration_seconds_count{source=\"gh\"} 2"))
+        }
+    }
+}

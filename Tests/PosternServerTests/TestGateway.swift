@@ -1,0 +1,62 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PosternCore
+import PosternServer
+import PosternStore
+import PosternVerify
+
+/// A gateway assembled in-process from YAML, on a real SQLite file in a temporary directory.
+struct TestGateway {
+    static let now = Date(timeIntervalSince1970: 1_700_000_000)
+
+    let directory: URL
+    let sources: SourceTable
+    let observer: DecisionObserver
+    let auditPath: String
+
+    init(_ yaml: String, environment: [String: String] = [:]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("postern-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let root = try ConfigFile.parse(yaml, environment: environment)
+        let config = try GatewayConfig.decode(ConfigNode(root), baseDirectory: directory.path)
+        sources = try SourceTable(config)
+        auditPath = directory.appendingPathComponent("audit.jsonl").path
+        observer = DecisionObserver(audit: try AuditLog(.file(path: auditPath)), metrics: Metrics(),
+                                    summary: AuditSummary(), logger: Logger(label: "test"))
+    }
+
+    func openStore() async throws -> SQLiteEventStore {
+        try await SQLiteEventStore.open(path: directory.appendingPathComponent("events.db").path)
+    }
+
+    /// Runs `body` against the webhook listener's responder, with the clock pinned at `now`.
+    func withIngest(store: any EventStore, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let responder = IngestResponder(sources: sources, store: store, observer: observer, clock: { Self.now })
+        try await Application(responder: responder).test(.router, body)
+    }
+
+    func auditLines() throws -> [[String: Any]] {
+        try String(contentsOfFile: auditPath, encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+    }
+
+    /// Headers a correct sender of the preset would send at `now`.
+    static func signed(_ body: String, preset: String, secret: String, at time: Date = now) -> HTTPFields {
+        guard case .hmac(let descriptor) = Preset.all[preset]!.method else { return [:] }
+        let lines = HMACSigner(descriptor: descriptor).headers(body: Array(body.utf8),
+                                                               keyBytes: descriptor.keyBytes(for: secret)!, timestamp: time)
+        var fields = HTTPFields()
+        for line in lines { fields.append(HTTPField(name: HTTPField.Name(line.name)!, value: line.value)) }
+        return fields
+    }
+}
+
+extension TestResponse {
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
+    }
+}
