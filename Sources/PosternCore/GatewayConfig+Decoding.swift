@@ -7,9 +7,14 @@ extension GatewayConfig {
     ]
     static let verifyKeys: Set<String> = ["preset", "hmac", "secrets", "credentials", "header", "tolerance"]
 
+    /// Checks one decoded source further (its verifier and schema, which their own modules understand) and
+    /// returns its problems; the argument is the source and its key path.
+    public typealias SourceCheck = (SourceConfig, String) -> [ConfigProblem]
+
     /// Reads a configuration document, resolving relative file paths against `baseDirectory`.
-    /// Throws `ConfigProblems` listing every structural problem; verifiers and schemas are checked later, by their owners.
-    public static func decode(_ root: ConfigNode, baseDirectory: String) throws(ConfigProblems) -> GatewayConfig {
+    /// Throws `ConfigProblems` listing every problem: the structure's, and those `checkSource` finds in each source.
+    public static func decode(_ root: ConfigNode, baseDirectory: String,
+                              checkSource: SourceCheck = { _, _ in [] }) throws(ConfigProblems) -> GatewayConfig {
         var problems: [ConfigProblem] = []
         root.rejectUnknownKeys(topLevelKeys, &problems)
 
@@ -18,7 +23,7 @@ extension GatewayConfig {
         let store = decodeStore(root["store"], baseDirectory: baseDirectory, &problems)
         let limits = decodeLimits(root["limits"], &problems) ?? Limits()
         let audit = decodeAudit(root["audit"], baseDirectory: baseDirectory, &problems)
-        let sources = decodeSources(root["sources"], baseDirectory: baseDirectory, &problems)
+        let sources = decodeSources(root["sources"], baseDirectory: baseDirectory, checkSource, &problems)
 
         guard problems.isEmpty, let listen, let admin, let store else { throw ConfigProblems(problems) }
         return GatewayConfig(listen: listen, admin: admin, store: store, limits: limits, audit: audit, sources: sources)
@@ -68,7 +73,8 @@ extension GatewayConfig {
         return .file(path: resolve(output, against: baseDirectory))
     }
 
-    static func decodeSources(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> [SourceConfig] {
+    static func decodeSources(_ node: ConfigNode, baseDirectory: String, _ checkSource: SourceCheck,
+                              _ problems: inout [ConfigProblem]) -> [SourceConfig] {
         let elements = node.elements(&problems)
         if elements.isEmpty {
             problems.append(ConfigProblem(node.path, "at least one source is required"))
@@ -76,6 +82,7 @@ extension GatewayConfig {
         let decoded = elements.compactMap { node in
             decodeSource(node, baseDirectory: baseDirectory, &problems).map { (node: node, source: $0) }
         }
+        for (node, source) in decoded { problems += checkSource(source, node.path) }
         reportRepeats(decoded.map { ($0.node["name"].path, $0.source.name) }, &problems)
         reportRepeats(decoded.map { ($0.node["path"].path, $0.source.path) }, &problems)
         return decoded.map(\.source)

@@ -15,7 +15,7 @@ public enum ConfigFile {
         }
         let root = try parse(text, environment: environment)
         let baseDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try GatewayConfig.decode(ConfigNode(root), baseDirectory: baseDirectory)
+        return try GatewayConfig.decode(ConfigNode(root), baseDirectory: baseDirectory, checkSource: Source.problems)
     }
 
     /// Parses YAML text and substitutes environment variables in its string values.

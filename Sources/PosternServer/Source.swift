@@ -35,6 +35,16 @@ public struct Source: Sendable {
         self.maxBodyBytes = config.maxBodyBytes ?? limits.maxBodyBytes
     }
 
+    /// The problems building this source would meet, for checking a configuration before it is used.
+    static func problems(in config: SourceConfig, path: String) -> [ConfigProblem] {
+        do {
+            _ = try Source(config, path: path, limits: Limits())
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
     private static func loadSchema(_ name: String?, path: String, _ problems: inout [ConfigProblem]) -> JSONSchema? {
         guard let name else { return nil }
         let text: String
