@@ -18,14 +18,13 @@ public struct Gateway {
         self.logger = logger
     }
 
-    /// Opens the store, serves until a shutdown signal, lets in-flight requests finish, then closes the store.
+    /// Opens the store, serves until SIGTERM or SIGINT, lets in-flight requests finish, then closes the store.
     public func run() async throws {
         let metrics = Metrics()
         let readiness = Readiness()
         let store = try await openStore(metrics: metrics)
         let observer = DecisionObserver(audit: try AuditLog(config.audit), metrics: metrics, summary: AuditSummary(),
                                         logger: logger)
-        readiness.set(true)
 
         let ingest = Application(
             responder: IngestResponder(sources: sources, store: store, observer: observer),
@@ -36,15 +35,13 @@ public struct Gateway {
             configuration: .init(address: .hostname(config.admin.listen.host, port: config.admin.listen.port), serverName: nil),
             logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [admin, ingest], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [admin, ingest, ReadinessService(readiness: readiness)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
-            readiness.set(false)
-            try await store.close()
+            try? await store.close()
             throw error
         }
-        readiness.set(false)
         try await store.close()
         logger.info("postern stopped; store closed")
     }

@@ -94,7 +94,7 @@ def test_every_acknowledged_event_survives_kill_9(gateway_factory, tmp_path):
     assert gateway.post("/fulfil", body, headers).json()["status"] == "duplicate"
 
 
-def test_sigterm_finishes_in_flight_requests_and_exits_0(gateway_factory):
+def test_sigterm_turns_not_ready_finishes_in_flight_requests_and_exits_0(gateway_factory):
     gateway = gateway_factory(SOURCES)
     body, headers = fulfillment("in-flight")
     raw = body.encode()
@@ -105,6 +105,7 @@ def test_sigterm_finishes_in_flight_requests_and_exits_0(gateway_factory):
         time.sleep(0.3)
         gateway.process.send_signal(signal.SIGTERM)
         time.sleep(0.5)
+        assert requests.get(gateway.admin_url + "/readyz", timeout=5).status_code == 503
         connection.sendall(raw[10:])
         answer = connection.recv(4096).decode()
     assert answer.startswith("HTTP/1.1 200"), answer
