@@ -96,7 +96,7 @@ class Gateway:
         return self.process.returncode
 
     def events(self):
-        result = postern("events", "list", "--config", str(self.config), "--json")
+        result = postern("events", "list", "--config", str(self.config), "--json", "--limit", "1000000")
         assert result.returncode == 0, result.stderr.decode()
         return [json.loads(line) for line in result.stdout.decode().splitlines() if line.strip()]
 
