@@ -48,7 +48,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PosternCoreTests", dependencies: ["PosternCore"]),
-        .testTarget(name: "PosternVerifyTests", dependencies: ["PosternVerify"]),
+        .testTarget(name: "PosternVerifyTests", dependencies: ["PosternVerify"], exclude: ["Vectors"]),
         .testTarget(
             name: "PosternStoreTests",
             dependencies: ["PosternStore", .product(name: "SQLiteNIO", package: "sqlite-nio")]

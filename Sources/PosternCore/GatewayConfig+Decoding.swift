@@ -5,7 +5,6 @@ extension GatewayConfig {
     static let sourceKeys: Set<String> = [
         "name", "path", "verify", "schema", "idempotencyKey", "onDuplicate", "limits",
     ]
-    static let verifyKeys: Set<String> = ["preset", "hmac", "secrets", "credentials", "header", "tolerance"]
 
     /// Checks one decoded source further (its verifier and schema, which their own modules understand) and
     /// returns its problems; the argument is the source and its key path.
@@ -124,21 +123,7 @@ extension GatewayConfig {
                 "is required; a source that accepts unauthenticated calls must say `verify: {preset: none}`"))
             return nil
         }
-        node.rejectUnknownKeys(verifyKeys, &problems)
-        let preset = node["preset"].string(&problems)
-        let hmac = node["hmac"].isPresent ? node["hmac"] : nil
-        switch (preset, hmac) {
-        case (nil, nil): problems.append(ConfigProblem(node.path, "needs either `preset` or `hmac`"))
-        case (.some, .some): problems.append(ConfigProblem(node.path, "takes `preset` or `hmac`, not both"))
-        default: break
-        }
-        let tolerance = node["tolerance"].int(&problems)
-        if let tolerance, tolerance < 0 {
-            problems.append(ConfigProblem(node["tolerance"].path, "must be 0 or more seconds"))
-        }
-        return VerifySpec(path: node.path, preset: preset, hmac: hmac, secrets: node["secrets"].strings(&problems),
-                          credentials: node["credentials"].strings(&problems), header: node["header"].string(&problems),
-                          tolerance: tolerance)
+        return VerifySpec(node)
     }
 
     static func decodeIdempotencyKey(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> IdempotencyKeyRule? {

@@ -9,6 +9,11 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
     case invalidSignature = "invalid_signature"
     case timestampOutOfWindow = "timestamp_out_of_window"
     case invalidCredentials = "invalid_credentials"
+    case unknownAccessKey = "unknown_access_key"
+    case unsignedRequiredHeader = "unsigned_required_header"
+    case payloadHashMismatch = "payload_hash_mismatch"
+    case credentialScopeMismatch = "credential_scope_mismatch"
+    case malformedAuthorization = "malformed_authorization"
     case malformedJSON = "malformed_json"
     case schemaViolation = "schema_violation"
     case storeUnavailable = "store_unavailable"
@@ -20,7 +25,8 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
         case .unknownSource: 404
         case .methodNotAllowed: 405
         case .bodyTooLarge: 413
-        case .missingSignature, .invalidSignature, .timestampOutOfWindow, .invalidCredentials: 401
+        case .missingSignature, .invalidSignature, .timestampOutOfWindow, .invalidCredentials, .unknownAccessKey,
+             .unsignedRequiredHeader, .payloadHashMismatch, .credentialScopeMismatch, .malformedAuthorization: 401
         case .malformedJSON: 400
         case .schemaViolation: 422
         case .storeUnavailable: 503

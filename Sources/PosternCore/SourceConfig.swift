@@ -66,24 +66,14 @@ public enum IdempotencyKeyRule: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The `verify` section of a source as written: a preset with its parameters, or an HMAC descriptor written out.
+/// The `verify` section of a source as written; PosternVerify reads it, since each preset takes its own keys.
 public struct VerifySpec: Sendable {
-    public var path: String
-    public var preset: String?
-    public var hmac: ConfigNode?
-    public var secrets: [String]
-    public var credentials: [String]
-    public var header: String?
-    public var tolerance: Int?
+    public var node: ConfigNode
 
-    public init(path: String, preset: String? = nil, hmac: ConfigNode? = nil, secrets: [String] = [],
-                credentials: [String] = [], header: String? = nil, tolerance: Int? = nil) {
-        self.path = path
-        self.preset = preset
-        self.hmac = hmac
-        self.secrets = secrets
-        self.credentials = credentials
-        self.header = header
-        self.tolerance = tolerance
+    public init(_ node: ConfigNode) {
+        self.node = node
     }
+
+    /// The key path of the section, e.g. `sources[0].verify`.
+    public var path: String { node.path }
 }

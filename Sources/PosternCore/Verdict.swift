@@ -35,6 +35,12 @@ public enum VerificationFailure: Error, Sendable, Equatable {
     case invalidSignature
     case timestampOutOfWindow(String)
     case invalidCredentials
+    case unknownAccessKey
+    /// The named header must be signed and is not.
+    case unsignedRequiredHeader(String)
+    case payloadHashMismatch(String)
+    case credentialScopeMismatch(String)
+    case malformedAuthorization(String)
 
     public var reason: ReasonCode {
         switch self {
@@ -42,6 +48,11 @@ public enum VerificationFailure: Error, Sendable, Equatable {
         case .invalidSignature: .invalidSignature
         case .timestampOutOfWindow: .timestampOutOfWindow
         case .invalidCredentials: .invalidCredentials
+        case .unknownAccessKey: .unknownAccessKey
+        case .unsignedRequiredHeader: .unsignedRequiredHeader
+        case .payloadHashMismatch: .payloadHashMismatch
+        case .credentialScopeMismatch: .credentialScopeMismatch
+        case .malformedAuthorization: .malformedAuthorization
         }
     }
 
@@ -52,6 +63,9 @@ public enum VerificationFailure: Error, Sendable, Equatable {
         case .invalidSignature: "no configured secret produces the signature sent"
         case .timestampOutOfWindow(let why): why
         case .invalidCredentials: "the credentials sent are not valid for this source"
+        case .unknownAccessKey: "the access key id is not one this source accepts"
+        case .unsignedRequiredHeader(let name): "the \(name) header must be signed"
+        case .payloadHashMismatch(let why), .credentialScopeMismatch(let why), .malformedAuthorization(let why): why
         }
     }
 }

@@ -32,7 +32,8 @@ public enum AdminRouter {
         return router
     }
 
-    /// Runs a sample request — `{"headers": {...}, "body": "..."}` — through the source's checks, storing nothing.
+    /// Runs a sample request — `{"headers": {...}, "body": "..."}`, optionally with `method`, `path` and `query` —
+    /// through the source's checks, storing nothing.
     static func verify(_ request: Request, source: Source, now: Date) async throws -> Response {
         let bytes = Array(try await request.body.collect(upTo: source.maxBodyBytes + 65_536).readableBytesView)
         guard case .object(let sample)? = try? JSONParser.parse(bytes), case .string(let body)? = sample["body"] else {
@@ -44,7 +45,10 @@ public enum AdminRouter {
                 if case .string(let text) = value { headers.append(name, text) }
             }
         }
-        switch Intake.check(source, body: Array(body.utf8), headers: headers, now: now) {
+        func text(_ key: String) -> String? { if case .string(let value)? = sample[key] { value } else { nil } }
+        let received = WebhookRequest(method: text("method") ?? "POST", path: text("path") ?? source.config.path,
+                                      query: text("query"), headers: headers, body: Array(body.utf8))
+        switch Intake.check(source, received, now: now) {
         case .success(let checked):
             return JSONResponse.make(status: 200, [
                 "verdict": "verified", "source": source.name, "scheme": checked.verification.scheme,

@@ -53,9 +53,9 @@ public final class AuditSummary: Sendable {
         return [
             "scheme": source.verifier.presetName,
             "signature": descriptor.map { "HMAC-\($0.algorithm.rawValue.uppercased()) \($0.encoding.rawValue) in \($0.header)" } ?? NSNull(),
-            "toleranceSeconds": descriptor?.timestamp == nil ? NSNull() : descriptor!.tolerance as Any,
+            "toleranceSeconds": source.verifier.tolerance.map { $0 as Any } ?? NSNull(),
             "replayProtection": "idempotency key \(source.idempotencyKey)"
-                + (descriptor?.timestamp == nil ? "" : " within a \(descriptor!.tolerance) s timestamp window"),
+                + (source.verifier.tolerance.map { " within a \($0) s timestamp window" } ?? ""),
             "maxBodyBytes": source.maxBodyBytes,
             "allowIPs": [String](),
         ]

@@ -48,8 +48,10 @@ public struct IngestResponder: HTTPResponder {
         case .failure(let refusal): return refuse(refusal, &decision)
         }
         let headers = RequestHeaders(request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
+        let received = WebhookRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+                                      headers: headers, body: body)
         let checked: CheckedRequest
-        switch Intake.check(source, body: body, headers: headers, now: decision.time) {
+        switch Intake.check(source, received, now: decision.time) {
         case .success(let request): checked = request
         case .failure(let refusal): return refuse(refusal, &decision)
         }

@@ -16,9 +16,10 @@ public enum Intake {
     static let correlationHeader = "X-Correlation-Id"
 
     /// Runs every check in order and returns the first refusal, or what the store needs.
-    public static func check(_ source: Source, body: [UInt8], headers: RequestHeaders, now: Date) -> Result<CheckedRequest, Refusal> {
+    public static func check(_ source: Source, _ request: WebhookRequest, now: Date) -> Result<CheckedRequest, Refusal> {
+        let (body, headers) = (request.body, request.headers)
         let verification: Verification
-        switch source.verifier.verifier.verify(body: body, headers: headers, now: now) {
+        switch source.verifier.verifier.verify(request, now: now) {
         case .refused(let failure): return .failure(Refusal(failure.reason, failure.message))
         case .verified(let verified): verification = verified
         }

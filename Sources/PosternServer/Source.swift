@@ -32,7 +32,7 @@ public struct Source: Sendable {
         self.verifier = verifier
         self.schema = schema
         self.idempotencyKey = rule
-        self.maxBodyBytes = config.maxBodyBytes ?? limits.maxBodyBytes
+        self.maxBodyBytes = config.maxBodyBytes ?? verifier.defaultMaxBodyBytes ?? limits.maxBodyBytes
     }
 
     /// The problems building this source would meet, for checking a configuration before it is used.

@@ -30,8 +30,8 @@ public struct CredentialVerifier: Verifier {
         }
     }
 
-    public func verify(body: [UInt8], headers: RequestHeaders, now: Date) -> Verdict {
-        guard let presented = presented(in: headers) else {
+    public func verify(_ request: WebhookRequest, now: Date) -> Verdict {
+        guard let presented = presented(in: request.headers) else {
             return .refused(.missingSignature(kind.headerDescription))
         }
         guard let index = ConstantTime.firstMatch(of: presented, in: accepted) else {

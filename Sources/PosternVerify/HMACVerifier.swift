@@ -15,7 +15,8 @@ public struct HMACVerifier: Verifier {
         self.scheme = scheme
     }
 
-    public func verify(body: [UInt8], headers: RequestHeaders, now: Date) -> Verdict {
+    public func verify(_ request: WebhookRequest, now: Date) -> Verdict {
+        let headers = request.headers
         guard let headerValue = headers[descriptor.header], !headerValue.isEmpty else {
             return .refused(.missingSignature("\(descriptor.header) header"))
         }
@@ -41,7 +42,7 @@ public struct HMACVerifier: Verifier {
         }
         guard !signatures.isEmpty else { return .refused(.invalidSignature) }
 
-        let signed = descriptor.signedBytes(body: body, timestamp: timestampText, id: messageID)
+        let signed = descriptor.signedBytes(body: request.body, timestamp: timestampText, id: messageID)
         guard let (secretIndex, matched) = firstMatch(signed: signed, signatures: signatures) else {
             return .refused(.invalidSignature)
         }

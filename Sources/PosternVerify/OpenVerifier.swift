@@ -5,7 +5,7 @@ import PosternCore
 public struct OpenVerifier: Verifier {
     public init() {}
 
-    public func verify(body: [UInt8], headers: RequestHeaders, now: Date) -> Verdict {
+    public func verify(_ request: WebhookRequest, now: Date) -> Verdict {
         .verified(Verification(scheme: "none"))
     }
 }

@@ -8,7 +8,21 @@ public struct Preset: Sendable {
         case basic
         case bearer
         case apiKey
+        /// AWS Signature Version 4; the service when the preset fixes one, and the default tolerance.
+        case sigv4(service: String?, tolerance: Int)
         case none
+
+        /// The keys of the `verify` section this method reads, besides `preset`.
+        var keys: Set<String> {
+            switch self {
+            case .hmac: ["secrets", "tolerance"]
+            case .basic: ["credentials"]
+            case .bearer: ["secrets"]
+            case .apiKey: ["header", "secrets"]
+            case .sigv4: ["credentials", "region", "service", "tolerance", "normalizePath", "unsignedPayload"]
+            case .none: []
+            }
+        }
     }
 
     public let name: String
@@ -17,12 +31,16 @@ public struct Preset: Sendable {
     public let idempotencyKey: IdempotencyKeyRule?
     /// The header carrying the sender's correlation id.
     public let correlationHeader: String?
+    /// The body limit a source gets when it sets none.
+    public let maxBodyBytes: Int?
 
-    init(_ name: String, _ method: Method, idempotencyKey: IdempotencyKeyRule? = nil, correlationHeader: String? = nil) {
+    init(_ name: String, _ method: Method, idempotencyKey: IdempotencyKeyRule? = nil, correlationHeader: String? = nil,
+         maxBodyBytes: Int? = nil) {
         self.name = name
         self.method = method
         self.idempotencyKey = idempotencyKey
         self.correlationHeader = correlationHeader
+        self.maxBodyBytes = maxBodyBytes
     }
 
     /// Every preset, by name, as the README's preset table lists them.
@@ -59,6 +77,10 @@ public struct Preset: Sendable {
         Preset("jambonz", .hmac(HMACDescriptor(
             header: "Jambonz-Signature", prefix: "v1=", delimiter: ",", encoding: .hex,
             signedContent: .timestampDotBody, timestamp: .signatureItem(prefix: "t="), tolerance: 300))),
+        // The CXone tutorial's convention: API Gateway-style SigV4 with a 15-minute window and a 1 MiB limit.
+        Preset("cxone-sigv4", .sigv4(service: "execute-api", tolerance: 900),
+            idempotencyKey: .body(pointer: "/eventId"), maxBodyBytes: 1_048_576),
+        Preset("aws-sigv4", .sigv4(service: nil, tolerance: 300)),
         Preset("basic", .basic),
         Preset("bearer", .bearer),
         Preset("api-key", .apiKey),

@@ -7,89 +7,119 @@ public struct SourceVerifier: Sendable {
     public let presetName: String
     public let defaultIdempotencyKey: IdempotencyKeyRule?
     public let correlationHeader: String?
+    public let defaultMaxBodyBytes: Int?
     /// The HMAC descriptor, for signing test requests and for the security posture.
     public let descriptor: HMACDescriptor?
 
-    /// Whether the verifier carries a signature, so `signature` is a usable idempotency key.
-    public var isSignature: Bool { descriptor != nil }
+    /// Whether the verifier checks a signature, so `signature` is a usable idempotency key.
+    public var isSignature: Bool { descriptor != nil || verifier is SigV4Verifier }
+
+    /// The timestamp window in seconds, when the scheme carries a timestamp.
+    public var tolerance: Int? {
+        if let sigv4 = verifier as? SigV4Verifier { return sigv4.policy.tolerance }
+        return descriptor?.timestamp == nil ? nil : descriptor?.tolerance
+    }
 
     /// Builds the verifier; throws every problem in the section, each with its key path.
     public init(_ spec: VerifySpec) throws(ConfigProblems) {
         var problems: [ConfigProblem] = []
-        let preset: Preset
-        if let hmac = spec.hmac {
-            preset = Preset("hmac", .hmac(HMACDescriptorReader.read(hmac, &problems)))
-        } else if let name = spec.preset, let known = Preset.all[name] {
-            preset = known
-        } else {
-            let names = Preset.catalog.map(\.name).joined(separator: ", ")
-            throw ConfigProblems([ConfigProblem("\(spec.path).preset", "unknown preset \"\(spec.preset ?? "")\" (known: \(names))")])
-        }
-        let built = Self.build(preset.method, spec, &problems)
+        let node = spec.node
+        guard let preset = Self.preset(node, &problems) else { throw ConfigProblems(problems) }
+        node.rejectUnknownKeys(preset.method.keys.union(["preset", "hmac"]), &problems)
+        let built = Self.build(preset, node, &problems)
         guard problems.isEmpty, let built else { throw ConfigProblems(problems) }
-        self.verifier = built.0
-        self.descriptor = built.1
+        self.verifier = built.verifier
+        self.descriptor = built.descriptor
         self.presetName = preset.name
         self.defaultIdempotencyKey = preset.idempotencyKey
         self.correlationHeader = preset.correlationHeader
+        self.defaultMaxBodyBytes = preset.maxBodyBytes
     }
 
-    private static func build(_ method: Preset.Method, _ spec: VerifySpec,
-                              _ problems: inout [ConfigProblem]) -> (any Verifier, HMACDescriptor?)? {
-        let scheme = spec.hmac == nil ? spec.preset ?? "hmac" : "hmac"
-        if case .hmac = method {} else if spec.tolerance != nil {
-            problems.append(ConfigProblem("\(spec.path).tolerance", "this preset carries no timestamp"))
+    /// The named preset, or one made of the descriptor written out under `hmac`.
+    private static func preset(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Preset? {
+        let name = node["preset"].string(&problems)
+        switch (name, node["hmac"].isPresent) {
+        case (nil, false):
+            problems.append(ConfigProblem(node.path, "needs either `preset` or `hmac`"))
+            return nil
+        case (.some, true):
+            problems.append(ConfigProblem(node.path, "takes `preset` or `hmac`, not both"))
+            return nil
+        case (nil, true):
+            return Preset("hmac", .hmac(HMACDescriptorReader.read(node["hmac"], &problems)))
+        case (let name?, false):
+            guard let known = Preset.all[name] else {
+                let names = Preset.catalog.map(\.name).joined(separator: ", ")
+                problems.append(ConfigProblem(node["preset"].path, "unknown preset \"\(name)\" (known: \(names))"))
+                return nil
+            }
+            return known
         }
-        switch method {
+    }
+
+    private static func build(_ preset: Preset, _ node: ConfigNode,
+                              _ problems: inout [ConfigProblem]) -> (verifier: any Verifier, descriptor: HMACDescriptor?)? {
+        switch preset.method {
         case .hmac(var descriptor):
-            if let tolerance = spec.tolerance {
+            if let tolerance = tolerance(node, &problems) {
                 if descriptor.timestamp == nil {
-                    problems.append(ConfigProblem("\(spec.path).tolerance", "this preset carries no timestamp"))
+                    problems.append(ConfigProblem(node["tolerance"].path, "this preset carries no timestamp"))
                 }
                 descriptor.tolerance = tolerance
             }
-            let keys = hmacKeys(spec, descriptor, &problems)
-            return (HMACVerifier(descriptor: descriptor, keys: keys, scheme: scheme), descriptor)
+            let keys = hmacKeys(node["secrets"], descriptor, &problems)
+            return (HMACVerifier(descriptor: descriptor, keys: keys, scheme: preset.name), descriptor)
         case .basic:
-            let credentials = required(spec.credentials, "\(spec.path).credentials", &problems)
+            let credentials = required(node["credentials"], &problems)
             for (index, credential) in credentials.enumerated() where !credential.contains(":") {
-                problems.append(ConfigProblem("\(spec.path).credentials[\(index)]", "must be user:password"))
+                problems.append(ConfigProblem("\(node["credentials"].path)[\(index)]", "must be user:password"))
             }
             return (CredentialVerifier(kind: .basic, accepted: credentials), nil)
         case .bearer:
-            return (CredentialVerifier(kind: .bearer, accepted: required(spec.secrets, "\(spec.path).secrets", &problems)), nil)
+            return (CredentialVerifier(kind: .bearer, accepted: required(node["secrets"], &problems)), nil)
         case .apiKey:
-            guard let header = spec.header, !header.isEmpty else {
-                problems.append(ConfigProblem("\(spec.path).header", "is required for the api-key preset, e.g. X-Webhook-Key"))
+            guard let header = node["header"].string(&problems), !header.isEmpty else {
+                problems.append(ConfigProblem(node["header"].path, "is required for the api-key preset, e.g. X-Webhook-Key"))
                 return nil
             }
-            let secrets = required(spec.secrets, "\(spec.path).secrets", &problems)
-            return (CredentialVerifier(kind: .apiKey(header: header), accepted: secrets), nil)
+            return (CredentialVerifier(kind: .apiKey(header: header), accepted: required(node["secrets"], &problems)), nil)
+        case .sigv4(let service, let defaultTolerance):
+            let policy = SigV4PolicyReader.read(node, service: service, tolerance: tolerance(node, &problems) ?? defaultTolerance,
+                                                &problems)
+            return policy.map { (SigV4Verifier(policy: $0, scheme: preset.name), nil) }
         case .none:
-            if !spec.secrets.isEmpty || !spec.credentials.isEmpty {
-                problems.append(ConfigProblem(spec.path, "preset none takes no secrets or credentials"))
-            }
             return (OpenVerifier(), nil)
         }
     }
 
-    private static func hmacKeys(_ spec: VerifySpec, _ descriptor: HMACDescriptor,
+    private static func tolerance(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Int? {
+        guard let tolerance = node["tolerance"].int(&problems) else { return nil }
+        guard tolerance >= 0 else {
+            problems.append(ConfigProblem(node["tolerance"].path, "must be 0 or more seconds"))
+            return nil
+        }
+        return tolerance
+    }
+
+    private static func hmacKeys(_ node: ConfigNode, _ descriptor: HMACDescriptor,
                                  _ problems: inout [ConfigProblem]) -> [[UInt8]] {
-        let secrets = required(spec.secrets, "\(spec.path).secrets", &problems)
-        return secrets.enumerated().compactMap { index, secret in
+        required(node, &problems).enumerated().compactMap { index, secret in
             guard let key = descriptor.keyBytes(for: secret) else {
                 let expected = descriptor.secretEncoding == .base64 ? "base64 (optionally whsec_-prefixed)" : "not empty"
-                problems.append(ConfigProblem("\(spec.path).secrets[\(index)]", "must be \(expected)"))
+                problems.append(ConfigProblem("\(node.path)[\(index)]", "must be \(expected)"))
                 return nil
             }
             return key
         }
     }
 
-    private static func required(_ values: [String], _ path: String, _ problems: inout [ConfigProblem]) -> [String] {
-        if values.isEmpty { problems.append(ConfigProblem(path, "at least one is required")) }
+    /// A non-empty list of non-empty strings.
+    static func required(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [String] {
+        let values = node.strings(&problems)
+        if values.isEmpty { problems.append(ConfigProblem(node.path, "at least one is required")) }
         for (index, value) in values.enumerated() where value.isEmpty {
-            problems.append(ConfigProblem("\(path)[\(index)]", "must not be empty"))
+            problems.append(ConfigProblem("\(node.path)[\(index)]", "must not be empty"))
         }
         return values
     }

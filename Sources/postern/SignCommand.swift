@@ -41,6 +41,8 @@ struct SignCommand: AsyncParsableCommand {
             return [("Authorization", "Bearer \(secret)")]
         case .basic:
             return [("Authorization", "Basic \(Data(secret.utf8).base64EncodedString())")]
+        case .sigv4:
+            throw ValidationError("\(preset) signs method, path, query and headers too: sign with an AWS SDK (e.g. botocore's SigV4Auth)")
         case .apiKey, .none:
             throw ValidationError("\(preset) has nothing to sign")
         }

@@ -5,8 +5,20 @@ import PosternVerify
 /// Builds a preset's verifier as a source configuration would.
 func presetVerifier(_ preset: String, secrets: [String] = [], credentials: [String] = [], header: String? = nil,
                     tolerance: Int? = nil) throws -> any Verifier {
-    try SourceVerifier(VerifySpec(path: "verify", preset: preset, secrets: secrets, credentials: credentials,
-                                  header: header, tolerance: tolerance)).verifier
+    try SourceVerifier(verifySpec(preset: preset, secrets: secrets, credentials: credentials, header: header,
+                                  tolerance: tolerance)).verifier
+}
+
+/// A `verify` section as the configuration file would hold it, at key path `path`.
+func verifySpec(path: String = "verify", preset: String? = nil, secrets: [String] = [], credentials: [String] = [],
+                header: String? = nil, tolerance: Int? = nil, extra: [String: ConfigValue] = [:]) -> VerifySpec {
+    var map = extra
+    map["preset"] = preset.map { .string($0) }
+    if !secrets.isEmpty { map["secrets"] = .list(secrets.map { .string($0) }) }
+    if !credentials.isEmpty { map["credentials"] = .list(credentials.map { .string($0) }) }
+    map["header"] = header.map { .string($0) }
+    map["tolerance"] = tolerance.map { .int($0) }
+    return VerifySpec(ConfigNode(.map(map), path: path))
 }
 
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }

@@ -14,11 +14,11 @@ struct SourceVerifierTests {
     }
 
     @Test func writtenOutDescriptorBehavesLikeThePreset() throws {
-        let hmac = ConfigNode(.map([
+        let hmac: ConfigValue = .map([
             "header": .string("Stripe-Signature"), "prefix": .string("v1="), "delimiter": .string(","),
             "signedContent": .string("timestamp.body"), "timestampPrefix": .string("t="),
-        ]), path: "verify.hmac")
-        let verifier = try SourceVerifier(VerifySpec(path: "verify", hmac: hmac, secrets: ["whsec_test_secret"])).verifier
+        ])
+        let verifier = try SourceVerifier(verifySpec(secrets: ["whsec_test_secret"], extra: ["hmac": hmac])).verifier
         let header = "t=1700000000,v1=0c8670ed117751cc551a20e35839447075c42800ea3cf3e8a2fbda99cd1e6edd"
         let verdict = verifier.verify(body: bytes(#"{"id":"evt_1","object":"event"}"#),
                                       headers: ["Stripe-Signature": header], now: at(1700000000))
@@ -26,18 +26,21 @@ struct SourceVerifierTests {
     }
 
     @Test func problemsNameTheirKeyPaths() {
-        #expect(problems(VerifySpec(path: "sources[0].verify", preset: "stripes", secrets: ["s"])).first?
+        #expect(problems(verifySpec(path: "sources[0].verify", preset: "stripes", secrets: ["s"])).first?
             .hasPrefix("sources[0].verify.preset: unknown preset \"stripes\"") == true)
-        #expect(problems(VerifySpec(path: "v", preset: "stripe")) == ["v.secrets: at least one is required"])
-        #expect(problems(VerifySpec(path: "v", preset: "standard-webhooks", secrets: ["whsec_!!"])) ==
+        #expect(problems(verifySpec(path: "v", preset: "stripe")) == ["v.secrets: at least one is required"])
+        #expect(problems(verifySpec(path: "v", preset: "standard-webhooks", secrets: ["whsec_!!"])) ==
             ["v.secrets[0]: must be base64 (optionally whsec_-prefixed)"])
-        #expect(problems(VerifySpec(path: "v", preset: "github", secrets: ["s"], tolerance: 30)) ==
+        #expect(problems(verifySpec(path: "v", preset: "github", secrets: ["s"], tolerance: 30)) ==
             ["v.tolerance: this preset carries no timestamp"])
-        #expect(problems(VerifySpec(path: "v", preset: "api-key", secrets: ["s"])) ==
+        #expect(problems(verifySpec(path: "v", preset: "api-key", secrets: ["s"])) ==
             ["v.header: is required for the api-key preset, e.g. X-Webhook-Key"])
-        let hmac = ConfigNode(.map(["header": .string("X-Sig"), "encoding": .string("base32"),
-                                    "signedContent": .string("timestamp.body")]), path: "v.hmac")
-        #expect(problems(VerifySpec(path: "v", hmac: hmac, secrets: ["s"])) == [
+        #expect(problems(verifySpec(path: "v", preset: "bearer", secrets: ["s"], tolerance: 5)) ==
+            ["v.tolerance: unknown key (expected one of: hmac, preset, secrets)"])
+        #expect(problems(verifySpec(path: "v")) == ["v: needs either `preset` or `hmac`"])
+        let hmac: ConfigValue = .map(["header": .string("X-Sig"), "encoding": .string("base32"),
+                                      "signedContent": .string("timestamp.body")])
+        #expect(problems(verifySpec(path: "v", secrets: ["s"], extra: ["hmac": hmac])) == [
             "v.hmac.encoding: must be one of hex, base64, found \"base32\"",
             "v.hmac.signedContent: signs a timestamp, so timestampHeader or timestampPrefix is required",
         ])

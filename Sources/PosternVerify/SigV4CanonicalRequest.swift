@@ -1,0 +1,80 @@
+import Crypto
+import PosternCore
+
+/// The canonical request and string to sign of AWS Signature Version 4, built from a request as received.
+public struct SigV4CanonicalRequest: Sendable {
+    /// How the path is canonicalized.
+    public enum PathRule: Sendable {
+        /// Every service but S3: remove dot segments and repeated slashes, then percent-encode the path as sent
+        /// (so `%` in it is encoded again).
+        case normalized
+        /// S3 style: the path as sent, neither normalized nor double-encoded.
+        case asSent
+    }
+
+    public let text: String
+
+    /// Builds the canonical request; `signedHeaders` must be sorted and lower-case, `payloadHash` lower-case hex
+    /// (or `UNSIGNED-PAYLOAD`). `omitting` names query parameters left out (`X-Amz-Signature`).
+    public init(_ request: WebhookRequest, signedHeaders: [String], payloadHash: String, pathRule: PathRule,
+                omitting omitted: Set<String> = []) {
+        text = [
+            request.method,
+            Self.canonicalPath(request.path, rule: pathRule),
+            Self.canonicalQuery(request.query, omitting: omitted),
+            Self.canonicalHeaders(request.headers, signedHeaders),
+            signedHeaders.joined(separator: ";"),
+            payloadHash,
+        ].joined(separator: "\n")
+    }
+
+    /// `AWS4-HMAC-SHA256`, the request time, the credential scope and the canonical request's hash, one per line.
+    public func stringToSign(amzDate: String, scope: String) -> String {
+        let hash = ByteEncoding.hex.encode(SHA256.hash(data: Array(text.utf8)))
+        return "\(SigV4Signature.algorithm)\n\(amzDate)\n\(scope)\n\(hash)"
+    }
+
+    static func canonicalPath(_ path: String, rule: PathRule) -> String {
+        switch rule {
+        case .normalized: AWSPercentEncoding.encode(removingDotSegments(path).utf8, keepingSlashes: true)
+        case .asSent: AWSPercentEncoding.encode(AWSPercentEncoding.decode(path.isEmpty ? "/" : path), keepingSlashes: true)
+        }
+    }
+
+    /// RFC 3986 §5.2.4 as AWS applies it: empty and `.` segments dropped, `..` removes the one before;
+    /// the leading and a trailing slash are kept.
+    static func removingDotSegments(_ path: String) -> String {
+        var output: [Substring] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) where segment != "." {
+            if segment == ".." {
+                _ = output.popLast()
+            } else {
+                output.append(segment)
+            }
+        }
+        let trailing = path.hasSuffix("/") && !output.isEmpty ? "/" : ""
+        return "/" + output.joined(separator: "/") + trailing
+    }
+
+    /// Parameters decoded, re-encoded with the unreserved set, sorted by name then value.
+    static func canonicalQuery(_ query: String?, omitting omitted: Set<String>) -> String {
+        let omittedNames = Set(omitted.map { Array($0.utf8) })
+        let encoded: [(name: String, value: String)] = QueryParameters(query).pairs
+            .filter { !omittedNames.contains($0.name) }
+            .map { (AWSPercentEncoding.encode($0.name), AWSPercentEncoding.encode($0.value)) }
+        let sorted = encoded.sorted { $0.name == $1.name ? $0.value < $1.value : $0.name < $1.name }
+        return sorted.map { $0.name + "=" + $0.value }.joined(separator: "&")
+    }
+
+    /// One `name:value` line per signed header: repeated headers joined by `,` in received order, each value
+    /// trimmed and its inner whitespace runs collapsed to one space.
+    static func canonicalHeaders(_ headers: RequestHeaders, _ signedHeaders: [String]) -> String {
+        signedHeaders.map { name in
+            "\(name):" + headers.values(name).map(collapsingWhitespace).joined(separator: ",") + "\n"
+        }.joined()
+    }
+
+    static func collapsingWhitespace(_ value: String) -> String {
+        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+    }
+}

@@ -1,0 +1,168 @@
+import Crypto
+import Foundation
+import PosternCore
+
+/// One AWS access key pair a source accepts.
+public struct SigV4Credential: Sendable, Equatable {
+    public var accessKeyID: String
+    public var secretAccessKey: String
+
+    public init(accessKeyID: String, secretAccessKey: String) {
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+    }
+}
+
+/// Verifies AWS Signature Version 4, in the Authorization-header and the presigned-query forms, exactly as AWS
+/// defines the canonical request, with the policy checks a gateway needs (required signed headers, scope,
+/// known keys, time window, payload hash).
+public struct SigV4Verifier: Verifier {
+    /// How a source accepts SigV4 requests.
+    public struct Policy: Sendable {
+        public var region: String
+        public var service: String
+        /// The accepted key pairs; several for rotation.
+        public var credentials: [SigV4Credential]
+        /// Seconds the request time may differ from ours, either way.
+        public var tolerance: Int
+        public var pathRule: SigV4CanonicalRequest.PathRule
+        /// Whether `X-Amz-Content-Sha256: UNSIGNED-PAYLOAD` is accepted.
+        public var allowsUnsignedPayload: Bool
+
+        public init(region: String, service: String, credentials: [SigV4Credential], tolerance: Int = 300,
+                    pathRule: SigV4CanonicalRequest.PathRule = .normalized, allowsUnsignedPayload: Bool = false) {
+            self.region = region
+            self.service = service
+            self.credentials = credentials
+            self.tolerance = tolerance
+            self.pathRule = pathRule
+            self.allowsUnsignedPayload = allowsUnsignedPayload
+        }
+    }
+
+    static let unsignedPayload = "UNSIGNED-PAYLOAD"
+    static let securityToken = "x-amz-security-token"
+
+    public let policy: Policy
+    public let scheme: String
+    private let keys = SigV4SigningKeys()
+
+    public init(policy: Policy, scheme: String = "sigv4") {
+        self.policy = policy
+        self.scheme = scheme
+    }
+
+    public func verify(_ request: WebhookRequest, now: Date) -> Verdict {
+        do {
+            return .verified(try check(request, now: now))
+        } catch {
+            return .refused(error)
+        }
+    }
+
+    private func check(_ request: WebhookRequest, now: Date) throws(VerificationFailure) -> Verification {
+        let claimed = try SigV4Signature.read(from: request).get()
+        try checkSignedHeaders(claimed, request.headers)
+        let time = try checkScopeAndTime(claimed, now: now)
+        guard let index = policy.credentials.firstIndex(where: { $0.accessKeyID == claimed.accessKeyID }) else {
+            throw .unknownAccessKey
+        }
+        let payloadHash = try checkPayload(request)
+        guard matches(request, claimed, secret: policy.credentials[index].secretAccessKey, payloadHash: payloadHash) else {
+            throw .invalidSignature
+        }
+        return Verification(scheme: scheme, secretIndex: index, timestamp: time,
+                            signatureDigest: ByteEncoding.hex.encode(SHA256.hash(data: claimed.signature)))
+    }
+
+    /// `host` and `x-amz-date` must be signed, and every `x-amz-*` header sent, but for the security token
+    /// that some clients add after signing (the suite's `post-sts-header-after`).
+    private func checkSignedHeaders(_ claimed: SigV4Signature, _ headers: RequestHeaders) throws(VerificationFailure) {
+        var required = ["host"]
+        if claimed.form == .header { required.append("x-amz-date") }
+        for name in required where !claimed.signedHeaders.contains(name) {
+            throw .unsignedRequiredHeader(name)
+        }
+        for field in headers.fields {
+            let name = field.name.lowercased()
+            if name.hasPrefix("x-amz-"), name != Self.securityToken, !claimed.signedHeaders.contains(name) {
+                throw .unsignedRequiredHeader(name)
+            }
+        }
+        for name in claimed.signedHeaders where headers[name] == nil {
+            throw .invalidSignature
+        }
+    }
+
+    private func checkScopeAndTime(_ claimed: SigV4Signature, now: Date) throws(VerificationFailure) -> Date {
+        guard let time = Self.parseAmzDate(claimed.amzDate) else {
+            throw .timestampOutOfWindow("X-Amz-Date is not yyyyMMdd'T'HHmmss'Z'")
+        }
+        guard claimed.amzDate.hasPrefix(claimed.scopeDate) else {
+            throw .credentialScopeMismatch("the credential scope's date is not the date of X-Amz-Date")
+        }
+        guard claimed.region == policy.region, claimed.service == policy.service else {
+            throw .credentialScopeMismatch("the credential scope must name region \(policy.region) and service \(policy.service)")
+        }
+        let skew = time.timeIntervalSince(now)
+        let tolerance = TimeInterval(policy.tolerance)
+        switch claimed.form {
+        case .header where abs(skew) > tolerance, .query where skew > tolerance:
+            throw .timestampOutOfWindow("X-Amz-Date is \(Int(abs(skew).rounded())) s from the gateway clock; at most \(policy.tolerance) s is allowed")
+        case .query(let expires) where -skew > TimeInterval(expires):
+            throw .timestampOutOfWindow("the presigned request expired \(Int(-skew) - expires) s ago")
+        default:
+            return time
+        }
+    }
+
+    /// The payload hash to sign with: `X-Amz-Content-Sha256` when sent (and then it must match the body), else the body's.
+    private func checkPayload(_ request: WebhookRequest) throws(VerificationFailure) -> String {
+        let bodyHash = ByteEncoding.hex.encode(SHA256.hash(data: request.body))
+        guard let declared = request.headers["X-Amz-Content-Sha256"] else { return bodyHash }
+        if declared == Self.unsignedPayload {
+            guard policy.allowsUnsignedPayload else { throw .payloadHashMismatch("UNSIGNED-PAYLOAD is not accepted by this source") }
+            return declared
+        }
+        guard ConstantTime.equals(Array(declared.lowercased().utf8), Array(bodyHash.utf8)) else {
+            throw .payloadHashMismatch("X-Amz-Content-Sha256 is not the SHA-256 of the body")
+        }
+        return declared
+    }
+
+    /// Recomputes the signature and compares it in constant time. A presigned request is tried once more without
+    /// its security token, which some clients add after signing.
+    private func matches(_ request: WebhookRequest, _ claimed: SigV4Signature, secret: String, payloadHash: String) -> Bool {
+        let key = keys.key(accessKeyID: claimed.accessKeyID, secret: secret, date: claimed.scopeDate,
+                           region: claimed.region, service: claimed.service)
+        var omissions: [Set<String>] = [[]]
+        if case .query = claimed.form {
+            omissions = [["X-Amz-Signature"]]
+            if QueryParameters(request.query).first("X-Amz-Security-Token") != nil {
+                omissions.append(["X-Amz-Signature", "X-Amz-Security-Token"])
+            }
+        }
+        for omitted in omissions {
+            let canonical = SigV4CanonicalRequest(request, signedHeaders: claimed.signedHeaders, payloadHash: payloadHash,
+                                                  pathRule: policy.pathRule, omitting: omitted)
+            let stringToSign = canonical.stringToSign(amzDate: claimed.amzDate, scope: claimed.scope)
+            let expected = HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key)
+            if ConstantTime.equals(Array(expected), claimed.signature) { return true }
+        }
+        return false
+    }
+
+    /// Parses `yyyyMMdd'T'HHmmss'Z'` (UTC).
+    static func parseAmzDate(_ text: String) -> Date? {
+        let digits = Array(text.utf8)
+        guard digits.count == 16, digits[8] == UInt8(ascii: "T"), digits[15] == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int? { Int(String(decoding: digits[range], as: UTF8.self)) }
+        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
+              let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard components.isValidDate(in: calendar) else { return nil }
+        return calendar.date(from: components)
+    }
+}
