@@ -74,7 +74,7 @@ struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let verifier else { return try await next(request, context) }
-        let headers = RequestHeaders(request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
+        let headers = RequestHeaders(request)
         guard case .verified = verifier.verify(body: [], headers: headers, now: Date()) else {
             return JSONResponse.refusal(Refusal(.invalidCredentials, "the admin API needs Authorization: Bearer <admin token>"))
         }

@@ -47,7 +47,7 @@ public struct IngestResponder: HTTPResponder {
         case .success(let bytes): body = bytes
         case .failure(let refusal): return refuse(refusal, &decision)
         }
-        let headers = RequestHeaders(request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
+        let headers = RequestHeaders(request)
         let received = WebhookRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
                                       headers: headers, body: body)
         let checked: CheckedRequest
