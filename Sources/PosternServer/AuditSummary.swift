@@ -49,10 +49,9 @@ public final class AuditSummary: Sendable {
     }
 
     static func posture(of source: Source) -> [String: Any] {
-        let descriptor = source.verifier.descriptor
-        return [
+        [
             "scheme": source.verifier.presetName,
-            "signature": descriptor.map { "HMAC-\($0.algorithm.rawValue.uppercased()) \($0.encoding.rawValue) in \($0.header)" } ?? NSNull(),
+            "verification": source.verifier.summary,
             "toleranceSeconds": source.verifier.tolerance.map { $0 as Any } ?? NSNull(),
             "replayProtection": "idempotency key \(source.idempotencyKey)"
                 + (source.verifier.tolerance.map { " within a \($0) s timestamp window" } ?? ""),

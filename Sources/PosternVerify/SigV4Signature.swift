@@ -28,7 +28,7 @@ public struct SigV4Signature: Sendable, Equatable {
     public var scope: String { "\(scopeDate)/\(region)/\(service)/aws4_request" }
 
     /// Reads the signature from the request: the Authorization header if present, else the presigned query.
-    static func read(from request: WebhookRequest) -> Result<SigV4Signature, VerificationFailure> {
+    public static func read(from request: WebhookRequest) -> Result<SigV4Signature, VerificationFailure> {
         if let authorization = request.headers["Authorization"] {
             return fromHeader(authorization, amzDate: request.headers["X-Amz-Date"])
         }

@@ -20,6 +20,21 @@ public struct SourceVerifier: Sendable {
         return descriptor?.timestamp == nil ? nil : descriptor?.tolerance
     }
 
+    /// What is checked, in a phrase for the security posture: `HMAC-SHA256 hex in X-Hub-Signature-256`.
+    public var summary: String {
+        if let descriptor {
+            return "HMAC-\(descriptor.algorithm.rawValue.uppercased()) \(descriptor.encoding.rawValue) in \(descriptor.header)"
+        }
+        switch verifier {
+        case let sigv4 as SigV4Verifier:
+            return "AWS SigV4 for \(sigv4.policy.service) in \(sigv4.policy.region), \(sigv4.policy.credentials.count) key(s)"
+        case let credential as CredentialVerifier:
+            return "\(credential.scheme) credentials"
+        default:
+            return "none: unauthenticated"
+        }
+    }
+
     /// Builds the verifier; throws every problem in the section, each with its key path.
     public init(_ spec: VerifySpec) throws(ConfigProblems) {
         var problems: [ConfigProblem] = []
