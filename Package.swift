@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "postern", targets: ["postern"]),
+        .library(name: "PosternCore", targets: ["PosternCore"]),
         .library(name: "PosternVerify", targets: ["PosternVerify"]),
     ],
     dependencies: [

@@ -7,7 +7,7 @@ public enum ByteEncoding: String, Sendable, CaseIterable {
 
     public func encode(_ bytes: some Sequence<UInt8>) -> String {
         switch self {
-        case .hex: bytes.map { String(format: "%02x", $0) }.joined()
+        case .hex: Self.encodeHex(bytes)
         case .base64: Data(bytes).base64EncodedString()
         }
     }
@@ -18,6 +18,18 @@ public enum ByteEncoding: String, Sendable, CaseIterable {
         case .hex: Self.decodeHex(text)
         case .base64: Data(base64Encoded: String(text)).map { Array($0) }
         }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func encodeHex(_ bytes: some Sequence<UInt8>) -> String {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            digits.append(hexDigits[Int(byte >> 4)])
+            digits.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: digits, as: UTF8.self)
     }
 
     private static func decodeHex(_ text: some StringProtocol) -> [UInt8]? {

@@ -83,13 +83,11 @@ public struct SigV4Verifier: Verifier {
         for name in required where !claimed.signedHeaders.contains(name) {
             throw .unsignedRequiredHeader(name)
         }
-        for field in headers.fields {
-            let name = field.name.lowercased()
-            if name.hasPrefix("x-amz-"), name != Self.securityToken, !claimed.signedHeaders.contains(name) {
-                throw .unsignedRequiredHeader(name)
-            }
+        for name in headers.names
+        where name.hasPrefix("x-amz-") && name != Self.securityToken && !claimed.signedHeaders.contains(name) {
+            throw .unsignedRequiredHeader(name)
         }
-        for name in claimed.signedHeaders where headers[name] == nil {
+        for name in claimed.signedHeaders where !headers.contains(lowercased: name) {
             throw .invalidSignature
         }
     }
@@ -152,17 +150,38 @@ public struct SigV4Verifier: Verifier {
         return false
     }
 
-    /// Parses `yyyyMMdd'T'HHmmss'Z'` (UTC).
+    /// Parses `yyyyMMdd'T'HHmmss'Z'` (UTC), refusing impossible dates and times.
     static func parseAmzDate(_ text: String) -> Date? {
         let digits = Array(text.utf8)
         guard digits.count == 16, digits[8] == UInt8(ascii: "T"), digits[15] == UInt8(ascii: "Z") else { return nil }
-        func number(_ range: Range<Int>) -> Int? { Int(String(decoding: digits[range], as: UTF8.self)) }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for digit in digits[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
+                value = value * 10 + Int(digit - UInt8(ascii: "0"))
+            }
+            return value
+        }
         guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
-              let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        guard components.isValidDate(in: calendar) else { return nil }
-        return calendar.date(from: components)
+              let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
+              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+              hour < 24, minute < 60, second < 60 else { return nil }
+        let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }

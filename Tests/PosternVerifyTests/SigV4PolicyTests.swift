@@ -106,6 +106,15 @@ struct SigV4PolicyTests {
         #expect(verdict(request).reason == .malformedAuthorization)
     }
 
+    @Test func amzDatesAreParsedExactly() {
+        #expect(SigV4Verifier.parseAmzDate("20150830T123600Z") == Date(timeIntervalSince1970: 1_440_938_160))
+        #expect(SigV4Verifier.parseAmzDate("20240229T235959Z") == Date(timeIntervalSince1970: 1_709_251_199))
+        #expect(SigV4Verifier.parseAmzDate("19700101T000000Z") == Date(timeIntervalSince1970: 0))
+        for invalid in ["20230229T000000Z", "20231301T000000Z", "20231114T246000Z", "2023111XT221320Z", "20231114 221320Z", ""] {
+            #expect(SigV4Verifier.parseAmzDate(invalid) == nil, "\(invalid)")
+        }
+    }
+
     @Test func nothingSignedIsMissingSignature() {
         #expect(verdict(WebhookRequest(headers: ["Host": "h"], body: [])).reason == .missingSignature)
     }
