@@ -1,9 +1,9 @@
 import Foundation
 
 extension GatewayConfig {
-    static let topLevelKeys: Set<String> = ["listen", "admin", "store", "limits", "audit", "sources"]
+    static let topLevelKeys: Set<String> = ["listen", "admin", "store", "limits", "audit", "trustedProxies", "sources"]
     static let sourceKeys: Set<String> = [
-        "name", "path", "verify", "schema", "idempotencyKey", "onDuplicate", "limits",
+        "name", "path", "verify", "schema", "idempotencyKey", "onDuplicate", "limits", "allowIPs", "rateLimit",
     ]
 
     /// Checks one decoded source further (its verifier and schema, which their own modules understand) and
@@ -22,10 +22,12 @@ extension GatewayConfig {
         let store = decodeStore(root["store"], baseDirectory: baseDirectory, &problems)
         let limits = decodeLimits(root["limits"], &problems) ?? Limits()
         let audit = decodeAudit(root["audit"], baseDirectory: baseDirectory, &problems)
+        let trustedProxies = decodeCIDRs(root["trustedProxies"], &problems)
         let sources = decodeSources(root["sources"], baseDirectory: baseDirectory, checkSource, &problems)
 
         guard problems.isEmpty, let listen, let admin, let store else { throw ConfigProblems(problems) }
-        return GatewayConfig(listen: listen, admin: admin, store: store, limits: limits, audit: audit, sources: sources)
+        return GatewayConfig(listen: listen, admin: admin, store: store, limits: limits, audit: audit,
+                             trustedProxies: trustedProxies, sources: sources)
     }
 
     static func address(_ node: ConfigNode, default fallback: String, _ problems: inout [ConfigProblem]) -> ListenAddress? {
@@ -112,9 +114,12 @@ extension GatewayConfig {
         node["limits"].rejectUnknownKeys(["maxBodyBytes"], &problems)
         let maxBodyBytes = node["limits"]["maxBodyBytes"].positiveInt(&problems)
 
+        let allowIPs = decodeCIDRs(node["allowIPs"], &problems)
+        let rateLimit = decodeRateLimit(node["rateLimit"], &problems)
+
         guard let name, let path, let verify else { return nil }
         return SourceConfig(name: name, path: path, verify: verify, schema: schema, idempotencyKey: idempotencyKey,
-                            onDuplicate: onDuplicate, maxBodyBytes: maxBodyBytes)
+                            onDuplicate: onDuplicate, maxBodyBytes: maxBodyBytes, allowIPs: allowIPs, rateLimit: rateLimit)
     }
 
     static func decodeVerify(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> VerifySpec? {
@@ -124,6 +129,36 @@ extension GatewayConfig {
             return nil
         }
         return VerifySpec(node)
+    }
+
+    static func decodeCIDRs(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [CIDR] {
+        node.elements(&problems).compactMap { element in
+            guard let text = element.requiredString(&problems) else { return nil }
+            guard let cidr = CIDR(text) else {
+                problems.append(ConfigProblem(element.path, "\"\(text)\" is not an IP address or CIDR range (10.0.0.0/8, 2001:db8::/32)"))
+                return nil
+            }
+            return cidr
+        }
+    }
+
+    static func decodeRateLimit(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> RateLimit? {
+        guard node.isPresent else { return nil }
+        node.rejectUnknownKeys(["perSecond", "burst"], &problems)
+        var perSecond: Double?
+        switch node["perSecond"].value {
+        case .int(let value)?: perSecond = Double(value)
+        case .double(let value)?: perSecond = value
+        default: break
+        }
+        guard let perSecond, perSecond > 0 else {
+            problems.append(ConfigProblem(node["perSecond"].path, "is required: requests per second, more than 0"))
+            return nil
+        }
+        // Without a burst, one second's worth of requests may arrive at once.
+        let burst = node["burst"].isPresent ? node["burst"].positiveInt(&problems) : max(1, Int(perSecond.rounded(.up)))
+        guard let burst else { return nil }
+        return RateLimit(perSecond: perSecond, burst: burst)
     }
 
     static func decodeIdempotencyKey(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> IdempotencyKeyRule? {

@@ -6,15 +6,18 @@ public struct GatewayConfig: Sendable {
     public var store: StoreLocation
     public var limits: Limits
     public var audit: AuditOutput
+    /// Proxies whose `X-Forwarded-For` is believed.
+    public var trustedProxies: [CIDR]
     public var sources: [SourceConfig]
 
     public init(listen: ListenAddress, admin: AdminConfig, store: StoreLocation, limits: Limits,
-                audit: AuditOutput, sources: [SourceConfig]) {
+                audit: AuditOutput, trustedProxies: [CIDR] = [], sources: [SourceConfig]) {
         self.listen = listen
         self.admin = admin
         self.store = store
         self.limits = limits
         self.audit = audit
+        self.trustedProxies = trustedProxies
         self.sources = sources
     }
 }

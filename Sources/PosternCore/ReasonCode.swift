@@ -5,6 +5,8 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
     case unknownSource = "unknown_source"
     case methodNotAllowed = "method_not_allowed"
     case bodyTooLarge = "body_too_large"
+    case ipNotAllowed = "ip_not_allowed"
+    case rateLimited = "rate_limited"
     case missingSignature = "missing_signature"
     case invalidSignature = "invalid_signature"
     case timestampOutOfWindow = "timestamp_out_of_window"
@@ -25,6 +27,8 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
         case .unknownSource: 404
         case .methodNotAllowed: 405
         case .bodyTooLarge: 413
+        case .ipNotAllowed: 403
+        case .rateLimited: 429
         case .missingSignature, .invalidSignature, .timestampOutOfWindow, .invalidCredentials, .unknownAccessKey,
              .unsignedRequiredHeader, .payloadHashMismatch, .credentialScopeMismatch, .malformedAuthorization: 401
         case .malformedJSON: 400

@@ -10,10 +10,14 @@ public struct SourceConfig: Sendable {
     public var onDuplicate: DuplicateAnswer
     /// This source's own body limit, overriding `limits.maxBodyBytes`.
     public var maxBodyBytes: Int?
+    /// Caller addresses allowed; empty allows every address.
+    public var allowIPs: [CIDR]
+    /// This source's rate limit; nil means the preset's, if it has one.
+    public var rateLimit: RateLimit?
 
     public init(name: String, path: String, verify: VerifySpec, schema: String? = nil,
                 idempotencyKey: IdempotencyKeyRule? = nil, onDuplicate: DuplicateAnswer = .ok,
-                maxBodyBytes: Int? = nil) {
+                maxBodyBytes: Int? = nil, allowIPs: [CIDR] = [], rateLimit: RateLimit? = nil) {
         self.name = name
         self.path = path
         self.verify = verify
@@ -21,6 +25,8 @@ public struct SourceConfig: Sendable {
         self.idempotencyKey = idempotencyKey
         self.onDuplicate = onDuplicate
         self.maxBodyBytes = maxBodyBytes
+        self.allowIPs = allowIPs
+        self.rateLimit = rateLimit
     }
 }
 

@@ -27,7 +27,8 @@ public struct Gateway {
                                         logger: logger)
 
         let ingest = Application(
-            responder: IngestResponder(sources: sources, store: store, observer: observer),
+            responder: IngestResponder(sources: sources, store: store, observer: observer,
+                                       callers: CallerResolver(trustedProxies: config.trustedProxies)),
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: nil),
             logger: logger)
         let admin = Application(

@@ -11,6 +11,4 @@ public struct GatewayContext: RequestContext {
         self.remoteAddress = source.channel.remoteAddress
     }
 
-    /// The caller's IP address as text, without the port.
-    public var callerAddress: String? { remoteAddress?.ipAddress }
 }

@@ -6,7 +6,8 @@ import NIOCore
 import PosternCore
 import PosternStore
 
-/// The webhook listener: finds the source by path, reads the body within its limit, runs the intake checks,
+/// The webhook listener: finds the source by path, applies its guards (allowed addresses, rate limit, body limit),
+/// runs the intake checks,
 /// stores the event, answers, and records the decision in the audit log and the metrics.
 public struct IngestResponder: HTTPResponder {
     public typealias Context = GatewayContext
@@ -14,33 +15,46 @@ public struct IngestResponder: HTTPResponder {
     let sources: SourceTable
     let store: any EventStore
     let observer: DecisionObserver
+    let callers: CallerResolver
+    let rateLimiter: RateLimiter
     let clock: @Sendable () -> Date
 
     public init(sources: SourceTable, store: any EventStore, observer: DecisionObserver,
+                callers: CallerResolver = CallerResolver(trustedProxies: []), rateLimiter: RateLimiter? = nil,
                 clock: @escaping @Sendable () -> Date = Date.init) {
         self.sources = sources
         self.store = store
         self.observer = observer
+        self.callers = callers
+        self.rateLimiter = rateLimiter ?? RateLimiter(sources: sources.sources)
         self.clock = clock
     }
 
     public func respond(to request: Request, context: GatewayContext) async throws -> Response {
         let started = ContinuousClock.now
+        let caller = callers.caller(peer: context.remoteAddress?.ipAddress.flatMap(IPAddress.init),
+                                    forwardedFor: request.headers[values: HTTPField.Name("X-Forwarded-For")!])
         var decision = Decision(time: clock(), method: request.method.rawValue, path: request.uri.path,
-                                caller: context.callerAddress)
-        let response = await answer(request, &decision)
+                                caller: caller?.description)
+        let response = await answer(request, caller: caller, &decision)
         decision.latency = ContinuousClock.now - started
         observer.record(decision)
         return response
     }
 
-    private func answer(_ request: Request, _ decision: inout Decision) async -> Response {
+    private func answer(_ request: Request, caller: IPAddress?, _ decision: inout Decision) async -> Response {
         guard let source = sources.source(path: request.uri.path) else {
             return refuse(Refusal(.unknownSource, "no source is configured at \(request.uri.path)"), &decision)
         }
         decision.source = source.name
         guard request.method == .post else {
             return refuse(Refusal(.methodNotAllowed, "sources accept POST only"), &decision)
+        }
+        guard source.allows(caller) else {
+            return refuse(Refusal(.ipNotAllowed, "the caller's address is not in this source's allowIPs"), &decision)
+        }
+        if let limited = rateLimiter.admit(source.name) {
+            return refuse(limited, &decision)
         }
         let body: [UInt8]
         switch await readBody(request, limit: source.maxBodyBytes) {
@@ -70,7 +84,7 @@ public struct IngestResponder: HTTPResponder {
             outcome = try await store.insert(event)
         } catch {
             observer.logger.error("store insert failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
-            return refuse(Refusal(.storeUnavailable, "the event could not be stored; retry later"), &decision)
+            return refuse(Refusal(.storeUnavailable, "the event could not be stored; retry later", retryAfter: 5), &decision)
         }
         switch outcome {
         case .stored(let id):

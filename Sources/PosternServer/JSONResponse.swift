@@ -14,11 +14,8 @@ enum JSONResponse {
 
     static func refusal(_ refusal: Refusal) -> Response {
         var headers: HTTPFields = [:]
-        switch refusal.reason {
-        case .storeUnavailable: headers[.retryAfter] = "5"
-        case .methodNotAllowed: headers[.allow] = "POST"
-        default: break
-        }
+        if let seconds = refusal.retryAfter { headers[.retryAfter] = String(seconds) }
+        if refusal.reason == .methodNotAllowed { headers[.allow] = "POST" }
         return make(status: refusal.reason.status, ["error": refusal.reason.rawValue, "message": refusal.message], headers: headers)
     }
 }

@@ -4,9 +4,12 @@ import PosternCore
 public struct Refusal: Error, Sendable, Equatable {
     public var reason: ReasonCode
     public var message: String
+    /// Seconds after which a retry may succeed, sent as `Retry-After`.
+    public var retryAfter: Int?
 
-    public init(_ reason: ReasonCode, _ message: String) {
+    public init(_ reason: ReasonCode, _ message: String, retryAfter: Int? = nil) {
         self.reason = reason
         self.message = message
+        self.retryAfter = retryAfter
     }
 }

@@ -9,8 +9,16 @@ public struct Source: Sendable {
     public let schema: JSONSchema?
     public let idempotencyKey: IdempotencyKeyRule
     public let maxBodyBytes: Int
+    public let rateLimit: RateLimit?
 
     public var name: String { config.name }
+
+    /// Whether the caller may use this source: every address when `allowIPs` is empty.
+    public func allows(_ caller: IPAddress?) -> Bool {
+        guard !config.allowIPs.isEmpty else { return true }
+        guard let caller else { return false }
+        return config.allowIPs.contains { $0.contains(caller) }
+    }
 
     /// Builds the source; throws every problem with its key path (`sources[2].schema`, ...).
     init(_ config: SourceConfig, path: String, limits: Limits) throws(ConfigProblems) {
@@ -33,6 +41,7 @@ public struct Source: Sendable {
         self.schema = schema
         self.idempotencyKey = rule
         self.maxBodyBytes = config.maxBodyBytes ?? verifier.defaultMaxBodyBytes ?? limits.maxBodyBytes
+        self.rateLimit = config.rateLimit ?? verifier.defaultRateLimit
     }
 
     /// The problems building this source would meet, for checking a configuration before it is used.

@@ -58,7 +58,7 @@ public struct CredentialVerifier: Verifier {
         guard let value = headers["Authorization"], value.count > scheme.count + 1,
               value.prefix(scheme.count).lowercased() == scheme.lowercased(),
               value.dropFirst(scheme.count).first == " " else { return nil }
-        let credential = value.dropFirst(scheme.count + 1).trimmingCharacters(in: .whitespaces)
+        let credential = value.dropFirst(scheme.count + 1).trimmingSpaces
         return credential.isEmpty ? nil : credential
     }
 }

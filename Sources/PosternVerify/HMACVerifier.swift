@@ -58,14 +58,14 @@ public struct HMACVerifier: Verifier {
 
     private func signature(in item: Substring) -> [UInt8]? {
         guard item.hasPrefix(descriptor.prefix) else { return nil }
-        return descriptor.encoding.decode(item.dropFirst(descriptor.prefix.count).trimmingCharacters(in: .whitespaces))
+        return descriptor.encoding.decode(item.dropFirst(descriptor.prefix.count).trimmingSpaces)
     }
 
     private func findTimestamp(at location: HMACDescriptor.TimestampLocation, headers: RequestHeaders,
                                items: [Substring]) -> String? {
         switch location {
         case .header(let name):
-            return headers[name].flatMap { $0.isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+            return headers[name].flatMap { $0.isEmpty ? nil : $0.trimmingSpaces }
         case .signatureItem(let prefix):
             return items.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
         }

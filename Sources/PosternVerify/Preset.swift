@@ -33,14 +33,17 @@ public struct Preset: Sendable {
     public let correlationHeader: String?
     /// The body limit a source gets when it sets none.
     public let maxBodyBytes: Int?
+    /// The rate limit a source gets when it sets none.
+    public let rateLimit: RateLimit?
 
     init(_ name: String, _ method: Method, idempotencyKey: IdempotencyKeyRule? = nil, correlationHeader: String? = nil,
-         maxBodyBytes: Int? = nil) {
+         maxBodyBytes: Int? = nil, rateLimit: RateLimit? = nil) {
         self.name = name
         self.method = method
         self.idempotencyKey = idempotencyKey
         self.correlationHeader = correlationHeader
         self.maxBodyBytes = maxBodyBytes
+        self.rateLimit = rateLimit
     }
 
     /// Every preset, by name, as the README's preset table lists them.
@@ -57,7 +60,8 @@ public struct Preset: Sendable {
             timestamp: .header("X-Cognigy-Timestamp"), timestampFormat: .unix, tolerance: 30))),
         Preset("genesys-hmac", .hmac(HMACDescriptor(
             header: "X-Genesys-Signature", encoding: .base64,
-            timestamp: .header("X-Genesys-Timestamp"), timestampFormat: .unixMilliseconds, tolerance: 300))),
+            timestamp: .header("X-Genesys-Timestamp"), timestampFormat: .unixMilliseconds, tolerance: 300)),
+            rateLimit: RateLimit(perSecond: 15, burst: 20)),
         // Genesys Cloud Open Messaging outbound webhooks: base64, unlike GitHub's hex under the same header name.
         Preset("genesys-open-messaging", .hmac(HMACDescriptor(
             header: "X-Hub-Signature-256", prefix: "sha256=", encoding: .base64)),

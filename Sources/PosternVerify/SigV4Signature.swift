@@ -45,7 +45,7 @@ public struct SigV4Signature: Sendable, Equatable {
         }
         var fields: [String: String] = [:]
         for component in value.dropFirst(algorithm.count + 1).split(separator: ",") {
-            let trimmed = component.trimmingCharacters(in: .whitespaces)
+            let trimmed = component.trimmingSpaces
             guard let equals = trimmed.firstIndex(of: "="), fields[String(trimmed[..<equals])] == nil else {
                 return .failure(.malformedAuthorization("the Authorization header has a malformed component"))
             }

@@ -8,6 +8,7 @@ public struct SourceVerifier: Sendable {
     public let defaultIdempotencyKey: IdempotencyKeyRule?
     public let correlationHeader: String?
     public let defaultMaxBodyBytes: Int?
+    public let defaultRateLimit: RateLimit?
     /// The HMAC descriptor, for signing test requests and for the security posture.
     public let descriptor: HMACDescriptor?
 
@@ -49,6 +50,7 @@ public struct SourceVerifier: Sendable {
         self.defaultIdempotencyKey = preset.idempotencyKey
         self.correlationHeader = preset.correlationHeader
         self.defaultMaxBodyBytes = preset.maxBodyBytes
+        self.defaultRateLimit = preset.rateLimit
     }
 
     /// The named preset, or one made of the descriptor written out under `hmac`.
