@@ -11,10 +11,12 @@ public struct IncomingEvent: Sendable {
     public var body: [UInt8]
     public var verification: Verification
     public var callerAddress: String?
+    /// The verified client certificate's subject, on mutual TLS.
+    public var clientSubject: String?
 
     public init(source: String, idempotencyKey: String, correlationID: String?, receivedAt: Date,
                 headers: [(name: String, value: String)], body: [UInt8], verification: Verification,
-                callerAddress: String?) {
+                callerAddress: String?, clientSubject: String? = nil) {
         self.source = source
         self.idempotencyKey = idempotencyKey
         self.correlationID = correlationID
@@ -23,6 +25,7 @@ public struct IncomingEvent: Sendable {
         self.body = body
         self.verification = verification
         self.callerAddress = callerAddress
+        self.clientSubject = clientSubject
     }
 }
 

@@ -4,6 +4,7 @@ extension GatewayConfig {
     static let topLevelKeys: Set<String> = ["listen", "admin", "store", "limits", "audit", "trustedProxies", "sources"]
     static let sourceKeys: Set<String> = [
         "name", "path", "verify", "schema", "idempotencyKey", "onDuplicate", "limits", "allowIPs", "rateLimit",
+        "clientCert", "allowedSubjects", "allowedSANs",
     ]
 
     /// Checks one decoded source further (its verifier and schema, which their own modules understand) and
@@ -17,7 +18,7 @@ extension GatewayConfig {
         var problems: [ConfigProblem] = []
         root.rejectUnknownKeys(topLevelKeys, &problems)
 
-        let listen = address(root["listen"], default: "127.0.0.1:8080", &problems)
+        let listeners = decodeListeners(root["listen"], baseDirectory: baseDirectory, &problems)
         let admin = decodeAdmin(root["admin"], &problems)
         let store = decodeStore(root["store"], baseDirectory: baseDirectory, &problems)
         let limits = decodeLimits(root["limits"], &problems) ?? Limits()
@@ -25,8 +26,8 @@ extension GatewayConfig {
         let trustedProxies = decodeCIDRs(root["trustedProxies"], &problems)
         let sources = decodeSources(root["sources"], baseDirectory: baseDirectory, checkSource, &problems)
 
-        guard problems.isEmpty, let listen, let admin, let store else { throw ConfigProblems(problems) }
-        return GatewayConfig(listen: listen, admin: admin, store: store, limits: limits, audit: audit,
+        guard problems.isEmpty, let admin, let store else { throw ConfigProblems(problems) }
+        return GatewayConfig(listeners: listeners, admin: admin, store: store, limits: limits, audit: audit,
                              trustedProxies: trustedProxies, sources: sources)
     }
 
@@ -37,6 +38,54 @@ extension GatewayConfig {
             return nil
         }
         return address
+    }
+
+    /// `listen` is `host:port`, or a list of `{address, tls}`.
+    static func decodeListeners(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> [ListenerConfig] {
+        guard case .list = node.value else {
+            return address(node, default: "127.0.0.1:8080", &problems).map { [ListenerConfig(address: $0)] } ?? []
+        }
+        let elements = node.elements(&problems)
+        if elements.isEmpty { problems.append(ConfigProblem(node.path, "at least one listener is required")) }
+        let listeners: [ListenerConfig] = elements.compactMap { element in
+            element.rejectUnknownKeys(["address", "tls"], &problems)
+            guard element["address"].isPresent else {
+                problems.append(ConfigProblem(element["address"].path, "is required"))
+                return nil
+            }
+            let tls = element["tls"].isPresent ? decodeTLS(element["tls"], baseDirectory: baseDirectory, &problems) : nil
+            return address(element["address"], default: "", &problems).map { ListenerConfig(address: $0, tls: tls) }
+        }
+        reportRepeats(zip(elements, listeners).map { ($0["address"].path, $1.address.description) }, &problems)
+        return listeners
+    }
+
+    static func decodeTLS(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> TLSSettings? {
+        node.rejectUnknownKeys(["certificate", "privateKey", "minVersion", "clientCA", "clientAuth"], &problems)
+        let certificate = node["certificate"].requiredString(&problems)
+        let privateKey = node["privateKey"].requiredString(&problems)
+        let minimumVersion = node["minVersion"].string(&problems) ?? "1.2"
+        if !["1.2", "1.3"].contains(minimumVersion) {
+            problems.append(ConfigProblem(node["minVersion"].path, "must be \"1.2\" or \"1.3\""))
+        }
+        let clientCA = node["clientCA"].string(&problems).map { resolve($0, against: baseDirectory) }
+        var clientAuth = TLSSettings.ClientAuth.none
+        if let text = node["clientAuth"].string(&problems) {
+            if let value = TLSSettings.ClientAuth(rawValue: text) {
+                clientAuth = value
+            } else {
+                problems.append(ConfigProblem(node["clientAuth"].path, "must be none, optional or required"))
+            }
+        } else if clientCA != nil {
+            clientAuth = .required
+        }
+        if clientAuth != .none, clientCA == nil {
+            problems.append(ConfigProblem(node["clientCA"].path, "is required when clientAuth is \(clientAuth.rawValue)"))
+        }
+        guard let certificate, let privateKey else { return nil }
+        return TLSSettings(certificate: resolve(certificate, against: baseDirectory),
+                           privateKey: resolve(privateKey, against: baseDirectory),
+                           minimumVersion: minimumVersion, clientCA: clientCA, clientAuth: clientAuth)
     }
 
     static func decodeAdmin(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> AdminConfig? {
@@ -116,10 +165,18 @@ extension GatewayConfig {
 
         let allowIPs = decodeCIDRs(node["allowIPs"], &problems)
         let rateLimit = decodeRateLimit(node["rateLimit"], &problems)
+        let clientCert = node["clientCert"].string(&problems) ?? "optional"
+        if !["optional", "required"].contains(clientCert) {
+            problems.append(ConfigProblem(node["clientCert"].path, "must be required or optional"))
+        }
+        let allowedSubjects = node["allowedSubjects"].strings(&problems)
+        let allowedSANs = node["allowedSANs"].strings(&problems)
 
         guard let name, let path, let verify else { return nil }
         return SourceConfig(name: name, path: path, verify: verify, schema: schema, idempotencyKey: idempotencyKey,
-                            onDuplicate: onDuplicate, maxBodyBytes: maxBodyBytes, allowIPs: allowIPs, rateLimit: rateLimit)
+                            onDuplicate: onDuplicate, maxBodyBytes: maxBodyBytes, allowIPs: allowIPs, rateLimit: rateLimit,
+                            requiresClientCertificate: clientCert == "required" || !allowedSubjects.isEmpty || !allowedSANs.isEmpty,
+                            allowedSubjects: allowedSubjects, allowedSANs: allowedSANs)
     }
 
     static func decodeVerify(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> VerifySpec? {

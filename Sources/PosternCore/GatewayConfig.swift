@@ -1,7 +1,7 @@
 /// The whole gateway as the configuration file describes it: listeners, store, limits and sources.
 public struct GatewayConfig: Sendable {
-    /// Where webhooks are received.
-    public var listen: ListenAddress
+    /// Where webhooks are received: one or more listeners, plain or TLS.
+    public var listeners: [ListenerConfig]
     public var admin: AdminConfig
     public var store: StoreLocation
     public var limits: Limits
@@ -10,9 +10,9 @@ public struct GatewayConfig: Sendable {
     public var trustedProxies: [CIDR]
     public var sources: [SourceConfig]
 
-    public init(listen: ListenAddress, admin: AdminConfig, store: StoreLocation, limits: Limits,
+    public init(listeners: [ListenerConfig], admin: AdminConfig, store: StoreLocation, limits: Limits,
                 audit: AuditOutput, trustedProxies: [CIDR] = [], sources: [SourceConfig]) {
-        self.listen = listen
+        self.listeners = listeners
         self.admin = admin
         self.store = store
         self.limits = limits

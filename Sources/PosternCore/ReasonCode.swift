@@ -5,6 +5,8 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
     case unknownSource = "unknown_source"
     case methodNotAllowed = "method_not_allowed"
     case bodyTooLarge = "body_too_large"
+    case clientCertRequired = "client_cert_required"
+    case clientCertNotAllowed = "client_cert_not_allowed"
     case ipNotAllowed = "ip_not_allowed"
     case rateLimited = "rate_limited"
     case missingSignature = "missing_signature"
@@ -27,7 +29,7 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
         case .unknownSource: 404
         case .methodNotAllowed: 405
         case .bodyTooLarge: 413
-        case .ipNotAllowed: 403
+        case .clientCertRequired, .clientCertNotAllowed, .ipNotAllowed: 403
         case .rateLimited: 429
         case .missingSignature, .invalidSignature, .timestampOutOfWindow, .invalidCredentials, .unknownAccessKey,
              .unsignedRequiredHeader, .payloadHashMismatch, .credentialScopeMismatch, .malformedAuthorization: 401

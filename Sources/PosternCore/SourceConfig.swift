@@ -14,10 +14,17 @@ public struct SourceConfig: Sendable {
     public var allowIPs: [CIDR]
     /// This source's rate limit; nil means the preset's, if it has one.
     public var rateLimit: RateLimit?
+    /// Whether the connection must carry a verified client certificate.
+    public var requiresClientCertificate: Bool
+    /// Client certificate subjects allowed: a common name or a full RFC 4514 name; empty allows any.
+    public var allowedSubjects: [String]
+    /// Client certificate subject alternative names (DNS names, IP addresses) allowed; empty allows any.
+    public var allowedSANs: [String]
 
     public init(name: String, path: String, verify: VerifySpec, schema: String? = nil,
                 idempotencyKey: IdempotencyKeyRule? = nil, onDuplicate: DuplicateAnswer = .ok,
-                maxBodyBytes: Int? = nil, allowIPs: [CIDR] = [], rateLimit: RateLimit? = nil) {
+                maxBodyBytes: Int? = nil, allowIPs: [CIDR] = [], rateLimit: RateLimit? = nil,
+                requiresClientCertificate: Bool = false, allowedSubjects: [String] = [], allowedSANs: [String] = []) {
         self.name = name
         self.path = path
         self.verify = verify
@@ -27,6 +34,9 @@ public struct SourceConfig: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.allowIPs = allowIPs
         self.rateLimit = rateLimit
+        self.requiresClientCertificate = requiresClientCertificate
+        self.allowedSubjects = allowedSubjects
+        self.allowedSANs = allowedSANs
     }
 }
 

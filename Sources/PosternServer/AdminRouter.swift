@@ -6,20 +6,30 @@ import PosternVerify
 
 /// The admin listener's routes: health, readiness, metrics, and the token-guarded `/admin/*` API.
 public enum AdminRouter {
-    public static func make(sources: SourceTable, observer: DecisionObserver, readiness: Readiness, token: String?,
-                     clock: @escaping @Sendable () -> Date = Date.init) -> Router<BasicRequestContext> {
+    public static func make(sources: SourceTable, observer: DecisionObserver, readiness: Readiness,
+                            reloader: TLSReloader? = nil, token: String?,
+                            clock: @escaping @Sendable () -> Date = Date.init) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("/healthz") { _, _ in JSONResponse.make(status: 200, ["status": "ok"]) }
         router.get("/readyz") { _, _ in
-            readiness.isReady
-                ? JSONResponse.make(status: 200, ["status": "ready"])
-                : JSONResponse.make(status: 503, ["status": "not_ready", "message": "the store is not open"])
+            guard readiness.isReady else {
+                return JSONResponse.make(status: 503, ["status": "not_ready", "message": "the store is not open, or shutdown has begun"])
+            }
+            if let failures = reloader?.failures, !failures.isEmpty {
+                return JSONResponse.make(status: 503, ["status": "tls_reload_failed", "failures": failures])
+            }
+            return JSONResponse.make(status: 200, ["status": "ready"])
         }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: observer.metrics.exposition())))
         }
         let admin = router.group("/admin").add(middleware: AdminTokenMiddleware(token: token))
+        admin.post("/reload") { _, _ in
+            let failures = reloader?.reload(force: true, cause: "POST /admin/reload") ?? [:]
+            return JSONResponse.make(status: failures.isEmpty ? 200 : 500,
+                                     ["status": failures.isEmpty ? "reloaded" : "failed", "failures": failures])
+        }
         admin.get("/audit/summary") { _, _ in
             JSONResponse.make(status: 200, observer.summary.document(for: sources.sources))
         }

@@ -11,6 +11,8 @@ public struct AuditRecord: Sendable, Encodable {
     public var reason: String
     public var status: Int
     public var caller: String?
+    /// The verified client certificate's subject (RFC 4514), on mutual TLS.
+    public var clientSubject: String?
     public var eventId: String?
     public var correlationId: String?
     public var scheme: String?

@@ -7,6 +7,7 @@ public struct Decision: Sendable {
     public var method: String
     public var path: String
     public var caller: String?
+    public var clientIdentity: ClientIdentity?
     public var source: String?
     public var reason: ReasonCode = .storeUnavailable
     /// The HTTP status answered (a duplicate may be 200 or 409).

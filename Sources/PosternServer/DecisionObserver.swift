@@ -21,7 +21,7 @@ public struct DecisionObserver: Sendable {
         audit.write(AuditRecord(
             time: decision.time, source: decision.source, method: decision.method, path: decision.path,
             decision: outcome, reason: decision.reason.rawValue, status: decision.status,
-            caller: decision.caller, eventId: decision.eventID, correlationId: decision.correlationID,
+            caller: decision.caller, clientSubject: decision.clientIdentity?.subject, eventId: decision.eventID, correlationId: decision.correlationID,
             scheme: decision.verification?.scheme, secretIndex: decision.verification?.secretIndex,
             latencyMs: (decision.seconds * 1_000_000).rounded() / 1000))
         metrics.recordRequest(source: decision.source ?? "", outcome: outcome, reason: decision.reason.rawValue,

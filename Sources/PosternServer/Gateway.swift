@@ -1,11 +1,13 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import PosternCore
 import PosternStore
 import ServiceLifecycle
 
-/// The running gateway: the webhook listener and the admin listener over one store, until SIGTERM or SIGINT.
+/// The running gateway: the webhook listeners and the admin listener over one store, until SIGTERM or SIGINT.
 public struct Gateway {
     public let config: GatewayConfig
     public let sources: SourceTable
@@ -22,21 +24,27 @@ public struct Gateway {
     public func run() async throws {
         let metrics = Metrics()
         let readiness = Readiness()
+        let reloader = TLSReloader(stores: try tlsStores(), metrics: metrics, logger: logger)
         let store = try await openStore(metrics: metrics)
         let observer = DecisionObserver(audit: try AuditLog(config.audit), metrics: metrics, summary: AuditSummary(),
                                         logger: logger)
-
-        let ingest = Application(
-            responder: IngestResponder(sources: sources, store: store, observer: observer,
-                                       callers: CallerResolver(trustedProxies: config.trustedProxies)),
-            configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: nil),
-            logger: logger)
+        let responder = IngestResponder(sources: sources, store: store, observer: observer,
+                                        callers: CallerResolver(trustedProxies: config.trustedProxies))
+        let listeners = config.listeners.map { listener in
+            Application(responder: responder, server: serverBuilder(listener, reloader),
+                        configuration: .init(address: .hostname(listener.address.host, port: listener.address.port),
+                                             serverName: nil),
+                        logger: logger)
+        }
         let admin = Application(
-            router: AdminRouter.make(sources: sources, observer: observer, readiness: readiness, token: config.admin.token),
+            router: AdminRouter.make(sources: sources, observer: observer, readiness: readiness, reloader: reloader,
+                                     token: config.admin.token),
             configuration: .init(address: .hostname(config.admin.listen.host, port: config.admin.listen.port), serverName: nil),
             logger: logger)
+        // Shut down in reverse: readiness turns false first, then the webhook listeners drain, then admin stops.
+        let services: [any Service] = [admin, reloader] + listeners + [ReadinessService(readiness: readiness)]
         let group = ServiceGroup(configuration: .init(
-            services: [admin, ingest, ReadinessService(readiness: readiness)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
@@ -45,6 +53,22 @@ public struct Gateway {
         }
         try await store.close()
         logger.info("postern stopped; store closed")
+    }
+
+    /// One context store per TLS listener, loaded now: bad files at start are a start-up error.
+    private func tlsStores() throws -> [String: TLSContextStore] {
+        var stores: [String: TLSContextStore] = [:]
+        for listener in config.listeners {
+            guard let tls = listener.tls else { continue }
+            stores[listener.address.description] = try TLSContextStore(tls)
+        }
+        return stores
+    }
+
+    private func serverBuilder(_ listener: ListenerConfig, _ reloader: TLSReloader) -> HTTPServerBuilder {
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(60))
+        guard let store = reloader.stores[listener.address.description] else { return .http1(configuration: http1) }
+        return .reloadableTLS(store, configuration: http1)
     }
 
     private func openStore(metrics: Metrics) async throws -> any EventStore {

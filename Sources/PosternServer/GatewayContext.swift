@@ -1,14 +1,23 @@
 import Hummingbird
 import NIOCore
+import NIOSSL
 
-/// The request context of the webhook listener: Hummingbird's core context plus the caller's socket address.
+/// The request context of the webhook listener: Hummingbird's core context plus the connection it came on.
 public struct GatewayContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        self.channel = source.channel
+    }
+
+    /// The verified client certificate's identity; nil on a plain connection or when none was presented.
+    public func clientIdentity() async -> ClientIdentity? {
+        guard let certificate = try? await channel.nioSSL_peerCertificate().get() else { return nil }
+        return ClientIdentity(certificate)
     }
 
 }

@@ -6,7 +6,8 @@ import NIOCore
 import PosternCore
 import PosternStore
 
-/// The webhook listener: finds the source by path, applies its guards (allowed addresses, rate limit, body limit),
+/// The webhook listener: finds the source by path, applies its guards (client certificate, allowed addresses, rate
+/// limit, body limit),
 /// runs the intake checks,
 /// stores the event, answers, and records the decision in the audit log and the metrics.
 public struct IngestResponder: HTTPResponder {
@@ -36,6 +37,7 @@ public struct IngestResponder: HTTPResponder {
                                     forwardedFor: request.headers[values: HTTPField.Name("X-Forwarded-For")!])
         var decision = Decision(time: clock(), method: request.method.rawValue, path: request.uri.path,
                                 caller: caller?.description)
+        decision.clientIdentity = await context.clientIdentity()
         let response = await answer(request, caller: caller, &decision)
         decision.latency = ContinuousClock.now - started
         observer.record(decision)
@@ -49,6 +51,9 @@ public struct IngestResponder: HTTPResponder {
         decision.source = source.name
         guard request.method == .post else {
             return refuse(Refusal(.methodNotAllowed, "sources accept POST only"), &decision)
+        }
+        if let refusal = source.checkClient(decision.clientIdentity) {
+            return refuse(refusal, &decision)
         }
         guard source.allows(caller) else {
             return refuse(Refusal(.ipNotAllowed, "the caller's address is not in this source's allowIPs"), &decision)
@@ -74,7 +79,8 @@ public struct IngestResponder: HTTPResponder {
         let event = IncomingEvent(
             source: source.name, idempotencyKey: checked.idempotencyKey, correlationID: checked.correlationID,
             receivedAt: decision.time, headers: Intake.keptHeaders(source, headers), body: body,
-            verification: checked.verification, callerAddress: decision.caller)
+            verification: checked.verification, callerAddress: decision.caller,
+            clientSubject: decision.clientIdentity?.subject)
         return await store(event, source: source, &decision)
     }
 

@@ -13,6 +13,21 @@ public struct Source: Sendable {
 
     public var name: String { config.name }
 
+    /// Refuses a connection without the client certificate this source requires, or with one it does not allow.
+    public func checkClient(_ identity: ClientIdentity?) -> Refusal? {
+        guard config.requiresClientCertificate else { return nil }
+        guard let identity else {
+            return Refusal(.clientCertRequired, "this source requires a client certificate (a TLS listener with clientCA)")
+        }
+        if !config.allowedSubjects.isEmpty, !identity.matchesSubject(in: config.allowedSubjects) {
+            return Refusal(.clientCertNotAllowed, "the client certificate's subject is not in allowedSubjects")
+        }
+        if !config.allowedSANs.isEmpty, !identity.matchesAlternativeName(in: config.allowedSANs) {
+            return Refusal(.clientCertNotAllowed, "none of the client certificate's alternative names is in allowedSANs")
+        }
+        return nil
+    }
+
     /// Whether the caller may use this source: every address when `allowIPs` is empty.
     public func allows(_ caller: IPAddress?) -> Bool {
         guard !config.allowIPs.isEmpty else { return true }

@@ -10,7 +10,7 @@ import SQLiteNIO
 /// committed together in the next transaction (group commit), so one fsync acknowledges many events.
 public actor SQLiteEventStore: EventStore {
     /// The largest number of events committed in one transaction.
-    static let maxBatch = 256
+    static let maxBatch = 256  // 10 columns each: well under SQLite's 32,766 bound parameters
 
     private struct Pending {
         var event: IncomingEvent
@@ -113,9 +113,10 @@ public actor SQLiteEventStore: EventStore {
     }
 
     private func insertRows(_ batch: [Pending]) async throws -> Set<String> {
-        let placeholders = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: batch.count).joined(separator: ", ")
+        let placeholders = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: batch.count).joined(separator: ", ")
         let sql = """
-            INSERT INTO events (id, source, idempotency_key, correlation_id, received_at, headers, body, verification, caller)
+            INSERT INTO events (id, source, idempotency_key, correlation_id, received_at, headers, body, verification, caller,
+                                client_subject)
             VALUES \(placeholders) ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id
             """
         let binds = try batch.flatMap { try Self.binds(for: $0.event, id: $0.id) }
@@ -149,6 +150,7 @@ public actor SQLiteEventStore: EventStore {
             .blob(ByteBuffer(bytes: event.body)),
             .text(String(decoding: verification, as: UTF8.self)),
             event.callerAddress.map { .text($0) } ?? .null,
+            event.clientSubject.map { .text($0) } ?? .null,
         ]
     }
 

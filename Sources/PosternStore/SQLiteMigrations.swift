@@ -16,5 +16,6 @@ enum SQLiteMigrations {
         ) STRICT;
         CREATE INDEX events_received_at ON events (received_at);
         """,
+        "ALTER TABLE events ADD COLUMN client_subject TEXT;",
     ]
 }

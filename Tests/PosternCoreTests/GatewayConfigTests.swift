@@ -14,7 +14,7 @@ struct GatewayConfigTests {
 
     @Test func defaultsAndRelativePaths() throws {
         let config = try decode(["sources": .list([source]), "store": .string("sqlite:data/p.db")]).get()
-        #expect(config.listen == ListenAddress(host: "127.0.0.1", port: 8080))
+        #expect(config.listeners == [ListenerConfig(address: ListenAddress(host: "127.0.0.1", port: 8080))])
         #expect(config.admin.listen.port == 9090)
         #expect(config.store == .sqlite(path: "/etc/postern/data/p.db"))
         #expect(config.limits.maxBodyBytes == 1_048_576)

@@ -1,0 +1,63 @@
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Keeps TLS listeners' certificates and client CAs current: reloads when their files change (polled), on SIGHUP,
+/// and on `POST /admin/reload`. A failed reload keeps the last good set, is logged with the file and the reason,
+/// and shows in `/metrics` and `/readyz`.
+public struct TLSReloader: Service {
+    public let stores: [String: TLSContextStore]
+    let metrics: Metrics
+    let logger: Logger
+    let pollInterval: Duration
+
+    public init(stores: [String: TLSContextStore], metrics: Metrics, logger: Logger, pollInterval: Duration = .seconds(2)) {
+        self.stores = stores
+        self.metrics = metrics
+        self.logger = logger
+        self.pollInterval = pollInterval
+    }
+
+    /// The reason of every listener whose last reload failed, by listener address.
+    public var failures: [String: String] {
+        stores.compactMapValues { $0.lastFailure?.description }
+    }
+
+    public func run() async throws {
+        guard !stores.isEmpty else { return }
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in signals { reload(force: true, cause: "SIGHUP") }
+            }
+            group.addTask {
+                while (try? await Task.sleep(for: pollInterval)) != nil { reload(force: false, cause: "files changed") }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+    }
+
+    /// Reloads every listener (only those whose files changed, unless `force`); returns the failures.
+    @discardableResult
+    public func reload(force: Bool, cause: String) -> [String: String] {
+        var failed: [String: String] = [:]
+        for (listener, store) in stores.sorted(by: { $0.key < $1.key }) {
+            switch store.reload(force: force) {
+            case .success?:
+                metrics.increment("postern_tls_reloads_total", help: "TLS certificate and client CA reloads.",
+                                  labels: ["listener": listener, "result": "ok"])
+                logger.info("TLS files reloaded", metadata: ["listener": "\(listener)", "cause": "\(cause)"])
+            case .failure(let failure)?:
+                failed[listener] = failure.description
+                metrics.increment("postern_tls_reloads_total", help: "TLS certificate and client CA reloads.",
+                                  labels: ["listener": listener, "result": "failed"])
+                logger.error("TLS reload failed; keeping the last good certificates",
+                             metadata: ["listener": "\(listener)", "file": "\(failure.file)", "reason": "\(failure.reason)"])
+            case nil:
+                break
+            }
+        }
+        return failed
+    }
+}
