@@ -24,7 +24,7 @@ public struct TLSReloader: Service {
     }
 
     public func run() async throws {
-        guard !stores.isEmpty else { return }
+        // SIGHUP is trapped even without TLS listeners, so it never ends the process.
         let signals = await UnixSignalsSequence(trapping: .sighup)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
