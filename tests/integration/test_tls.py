@@ -163,3 +163,11 @@ def test_a_bad_pem_keeps_the_last_good_set_and_shows(tls_gateway, certificates):
     while time.monotonic() < deadline and requests.get(tls_gateway.admin_url + "/readyz").status_code != 200:
         time.sleep(0.2)
     assert requests.get(tls_gateway.admin_url + "/readyz").status_code == 200
+
+
+def test_sighup_never_ends_a_gateway_without_tls(gateway_factory):
+    gateway = gateway_factory("  - {name: open, path: /open, verify: {preset: none}}\n")
+    gateway.process.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    assert gateway.process.poll() is None
+    assert gateway.post("/open", "{}").status_code == 200
