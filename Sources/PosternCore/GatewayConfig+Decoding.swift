@@ -1,7 +1,9 @@
 import Foundation
 
 extension GatewayConfig {
-    static let topLevelKeys: Set<String> = ["listen", "admin", "store", "limits", "audit", "trustedProxies", "sources"]
+    static let topLevelKeys: Set<String> = [
+        "listen", "admin", "store", "limits", "audit", "trustedProxies", "connections", "sources",
+    ]
     static let sourceKeys: Set<String> = [
         "name", "path", "verify", "schema", "idempotencyKey", "onDuplicate", "limits", "allowIPs", "rateLimit",
         "clientCert", "allowedSubjects", "allowedSANs",
@@ -24,11 +26,12 @@ extension GatewayConfig {
         let limits = decodeLimits(root["limits"], &problems) ?? Limits()
         let audit = decodeAudit(root["audit"], baseDirectory: baseDirectory, &problems)
         let trustedProxies = decodeCIDRs(root["trustedProxies"], &problems)
+        let connections = decodeConnections(root["connections"], &problems)
         let sources = decodeSources(root["sources"], baseDirectory: baseDirectory, checkSource, &problems)
 
         guard problems.isEmpty, let admin, let store else { throw ConfigProblems(problems) }
         return GatewayConfig(listeners: listeners, admin: admin, store: store, limits: limits, audit: audit,
-                             trustedProxies: trustedProxies, sources: sources)
+                             trustedProxies: trustedProxies, connections: connections, sources: sources)
     }
 
     static func address(_ node: ConfigNode, default fallback: String, _ problems: inout [ConfigProblem]) -> ListenAddress? {
@@ -186,6 +189,24 @@ extension GatewayConfig {
             return nil
         }
         return VerifySpec(node)
+    }
+
+    static func decodeConnections(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> ConnectionLimits {
+        node.rejectUnknownKeys(["headerTimeout", "bodyTimeout", "idleTimeout", "maxConnections"], &problems)
+        var limits = ConnectionLimits()
+        func seconds(_ key: String, _ value: inout Double) {
+            switch node[key].value {
+            case nil, .null?: return
+            case .int(let number)? where number > 0: value = Double(number)
+            case .double(let number)? where number > 0: value = number
+            default: problems.append(ConfigProblem(node[key].path, "must be a number of seconds greater than 0"))
+            }
+        }
+        seconds("headerTimeout", &limits.headerTimeout)
+        seconds("bodyTimeout", &limits.bodyTimeout)
+        seconds("idleTimeout", &limits.idleTimeout)
+        limits.maxConnections = node["maxConnections"].positiveInt(&problems) ?? limits.maxConnections
+        return limits
     }
 
     static func decodeCIDRs(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [CIDR] {

@@ -8,16 +8,19 @@ public struct GatewayConfig: Sendable {
     public var audit: AuditOutput
     /// Proxies whose `X-Forwarded-For` is believed.
     public var trustedProxies: [CIDR]
+    public var connections: ConnectionLimits
     public var sources: [SourceConfig]
 
     public init(listeners: [ListenerConfig], admin: AdminConfig, store: StoreLocation, limits: Limits,
-                audit: AuditOutput, trustedProxies: [CIDR] = [], sources: [SourceConfig]) {
+                audit: AuditOutput, trustedProxies: [CIDR] = [], connections: ConnectionLimits = ConnectionLimits(),
+                sources: [SourceConfig]) {
         self.listeners = listeners
         self.admin = admin
         self.store = store
         self.limits = limits
         self.audit = audit
         self.trustedProxies = trustedProxies
+        self.connections = connections
         self.sources = sources
     }
 }

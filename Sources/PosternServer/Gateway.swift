@@ -33,7 +33,8 @@ public struct Gateway {
         let listeners = config.listeners.map { listener in
             Application(responder: responder, server: serverBuilder(listener, reloader),
                         configuration: .init(address: .hostname(listener.address.host, port: listener.address.port),
-                                             serverName: nil),
+                                             serverName: nil,
+                                             availableConnectionsDelegate: MaximumAvailableConnections(config.connections.maxConnections)),
                         logger: logger)
         }
         let admin = Application(
@@ -66,9 +67,8 @@ public struct Gateway {
     }
 
     private func serverBuilder(_ listener: ListenerConfig, _ reloader: TLSReloader) -> HTTPServerBuilder {
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(60))
-        guard let store = reloader.stores[listener.address.description] else { return .http1(configuration: http1) }
-        return .reloadableTLS(store, configuration: http1)
+        guard let store = reloader.stores[listener.address.description] else { return .timedHTTP1(config.connections) }
+        return .reloadableTLS(store, limits: config.connections)
     }
 
     private func openStore(metrics: Metrics) async throws -> any EventStore {

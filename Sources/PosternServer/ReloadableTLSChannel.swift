@@ -25,12 +25,3 @@ struct ReloadableTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
         await base.handle(value: value, logger: logger)
     }
 }
-
-extension HTTPServerBuilder {
-    /// HTTP/1.1 over TLS with a context that can be reloaded.
-    static func reloadableTLS(_ store: TLSContextStore, configuration: HTTP1Channel.Configuration) -> HTTPServerBuilder {
-        .init { responder in
-            ReloadableTLSChannel(store: store, base: HTTP1Channel(responder: responder, configuration: configuration))
-        }
-    }
-}

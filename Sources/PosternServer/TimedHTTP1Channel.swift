@@ -1,0 +1,45 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import PosternCore
+
+/// HTTP/1.1 with Postern's connection limits: header and body deadlines, and the idle keep-alive timeout.
+struct TimedHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+
+    let base: HTTP1Channel
+
+    init(responder: @escaping HTTPChannelHandler.Responder, limits: ConnectionLimits) {
+        let configuration = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestTimeoutHandler(limits: limits)],
+            idleTimeout: .nanoseconds(Int64(limits.idleTimeout * 1e9)))
+        base = HTTP1Channel(responder: responder, configuration: configuration)
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(RequestBytesSignal())
+        }.flatMap {
+            base.setup(channel: channel, logger: logger)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// Plain HTTP/1.1 under the connection limits.
+    static func timedHTTP1(_ limits: ConnectionLimits) -> HTTPServerBuilder {
+        .init { responder in TimedHTTP1Channel(responder: responder, limits: limits) }
+    }
+
+    /// HTTP/1.1 over TLS, under the connection limits, with a TLS context that can be reloaded.
+    static func reloadableTLS(_ store: TLSContextStore, limits: ConnectionLimits) -> HTTPServerBuilder {
+        .init { responder in
+            ReloadableTLSChannel(store: store, base: TimedHTTP1Channel(responder: responder, limits: limits))
+        }
+    }
+}
