@@ -50,17 +50,17 @@ extension GatewayConfig {
         }
         let elements = node.elements(&problems)
         if elements.isEmpty { problems.append(ConfigProblem(node.path, "at least one listener is required")) }
-        let listeners: [ListenerConfig] = elements.compactMap { element in
+        let decoded = elements.compactMap { element -> (node: ConfigNode, listener: ListenerConfig)? in
             element.rejectUnknownKeys(["address", "tls"], &problems)
             guard element["address"].isPresent else {
                 problems.append(ConfigProblem(element["address"].path, "is required"))
                 return nil
             }
             let tls = element["tls"].isPresent ? decodeTLS(element["tls"], baseDirectory: baseDirectory, &problems) : nil
-            return address(element["address"], default: "", &problems).map { ListenerConfig(address: $0, tls: tls) }
+            return address(element["address"], default: "", &problems).map { (element, ListenerConfig(address: $0, tls: tls)) }
         }
-        reportRepeats(zip(elements, listeners).map { ($0["address"].path, $1.address.description) }, &problems)
-        return listeners
+        reportRepeats(decoded.map { ($0.node["address"].path, $0.listener.address.description) }, &problems)
+        return decoded.map(\.listener)
     }
 
     static func decodeTLS(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> TLSSettings? {
@@ -145,7 +145,7 @@ extension GatewayConfig {
     static func reportRepeats(_ values: [(path: String, value: String)], _ problems: inout [ConfigProblem]) {
         var seen: Set<String> = []
         for (path, value) in values where !seen.insert(value).inserted {
-            problems.append(ConfigProblem(path, "\"\(value)\" is used by another source"))
+            problems.append(ConfigProblem(path, "\"\(value)\" is already used above"))
         }
     }
 

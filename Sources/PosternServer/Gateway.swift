@@ -12,19 +12,39 @@ public struct Gateway {
     public let config: GatewayConfig
     public let sources: SourceTable
     public let logger: Logger
+    /// One TLS context store per TLS listener, by address.
+    let tlsStores: [String: TLSContextStore]
 
-    /// Checks the configuration completely (sources, verifiers, schemas) without opening anything.
+    /// Checks the configuration completely (sources, verifiers, schemas, TLS files) without opening the store.
     public init(config: GatewayConfig, logger: Logger) throws(ConfigProblems) {
         self.config = config
         self.sources = try SourceTable(config)
         self.logger = logger
+        self.tlsStores = try Self.loadTLS(config.listeners)
+    }
+
+    /// Loads every TLS listener's files now: bad files are configuration problems, named by key path.
+    private static func loadTLS(_ listeners: [ListenerConfig]) throws(ConfigProblems) -> [String: TLSContextStore] {
+        var stores: [String: TLSContextStore] = [:]
+        var problems: [ConfigProblem] = []
+        for (index, listener) in listeners.enumerated() {
+            guard let tls = listener.tls else { continue }
+            do {
+                stores[listener.address.description] = try TLSContextStore(tls)
+            } catch {
+                let key = error.file == tls.certificate ? "certificate" : error.file == tls.privateKey ? "privateKey" : "clientCA"
+                problems.append(ConfigProblem("listen[\(index)].tls.\(key)", error.description))
+            }
+        }
+        guard problems.isEmpty else { throw ConfigProblems(problems) }
+        return stores
     }
 
     /// Opens the store, serves until SIGTERM or SIGINT, lets in-flight requests finish, then closes the store.
     public func run() async throws {
         let metrics = Metrics()
         let readiness = Readiness()
-        let reloader = TLSReloader(stores: try tlsStores(), metrics: metrics, logger: logger)
+        let reloader = TLSReloader(stores: tlsStores, metrics: metrics, logger: logger)
         let store = try await openStore(metrics: metrics)
         let observer = DecisionObserver(audit: try AuditLog(config.audit), metrics: metrics, summary: AuditSummary(),
                                         logger: logger)
@@ -54,16 +74,6 @@ public struct Gateway {
         }
         try await store.close()
         logger.info("postern stopped; store closed")
-    }
-
-    /// One context store per TLS listener, loaded now: bad files at start are a start-up error.
-    private func tlsStores() throws -> [String: TLSContextStore] {
-        var stores: [String: TLSContextStore] = [:]
-        for listener in config.listeners {
-            guard let tls = listener.tls else { continue }
-            stores[listener.address.description] = try TLSContextStore(tls)
-        }
-        return stores
     }
 
     private func serverBuilder(_ listener: ListenerConfig, _ reloader: TLSReloader) -> HTTPServerBuilder {

@@ -5,11 +5,13 @@ import http.client
 import json
 import shutil
 import signal
+import socket
 import ssl
 import time
 
 import pytest
 import requests
+from cryptography import x509
 
 import pki
 
@@ -171,3 +173,37 @@ def test_sighup_never_ends_a_gateway_without_tls(gateway_factory):
     time.sleep(0.5)
     assert gateway.process.poll() is None
     assert gateway.post("/open", "{}").status_code == 200
+
+
+def test_server_certificate_renewal_without_restart(tls_gateway, certificates):
+    def served_serial():
+        with socket.create_connection(("127.0.0.1", tls_gateway.tls13_port)) as raw:
+            with context(certificates).wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+                return x509.load_der_x509_certificate(tls.getpeercert(binary_form=True)).serial_number
+
+    before = served_serial()
+    assert before == certificates["server"].certificate.serial_number
+    renewed = pki.leaf(certificates["dir"], "server-renewed", certificates["server_ca"], server=True, sans=["127.0.0.1"])
+    shutil.copy(renewed.key_path, certificates["server"].key_path)
+    shutil.copy(renewed.cert_path, certificates["server"].cert_path)
+    tls_gateway.process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and served_serial() == before:
+        time.sleep(0.2)
+    assert served_serial() == renewed.certificate.serial_number
+
+
+def test_check_names_unreadable_tls_files(tmp_path, certificates):
+    from conftest import postern
+    config = tmp_path / "tls.yaml"
+    config.write_text(
+        "listen:\n"
+        f"  - {{address: 127.0.0.1:18443, tls: {{certificate: {tmp_path}/missing.pem, privateKey: {certificates['server'].key_path}}}}}\n"
+        "  - {address: 127.0.0.1:18444, tls: {certificate: x.pem, privateKey: y.pem, minVersion: '1.1', clientAuth: required}}\n"
+        "sources:\n  - {name: o, path: /o, verify: {preset: none}}\n")
+    errors = postern("check", "--config", str(config)).stderr.decode()
+    assert "listen[1].tls.minVersion" in errors and "listen[1].tls.clientCA" in errors
+    config.write_text(config.read_text().replace("  - {address: 127.0.0.1:18444", "#"))
+    result = postern("check", "--config", str(config))
+    assert result.returncode == 2
+    assert "listen[0].tls.certificate" in result.stderr.decode() and "missing.pem" in result.stderr.decode()
