@@ -56,7 +56,9 @@ public final class AuditSummary: Sendable {
             "replayProtection": "idempotency key \(source.idempotencyKey)"
                 + (source.verifier.tolerance.map { " within a \($0) s timestamp window" } ?? ""),
             "maxBodyBytes": source.maxBodyBytes,
-            "allowIPs": [String](),
+            "allowIPs": source.config.allowIPs.map(\.description),
+            "rateLimit": source.rateLimit.map { ["perSecond": $0.perSecond, "burst": $0.burst] as Any } ?? NSNull(),
+            "clientCertificate": source.config.requiresClientCertificate ? "required" : "optional",
         ]
     }
 }

@@ -14,6 +14,11 @@ struct AdminRouterTests {
           - name: gh
             path: /gh
             verify: {preset: github, secrets: [gh-secret]}
+          - name: guarded
+            path: /guarded
+            verify: {preset: none}
+            allowIPs: [127.0.0.0/8]
+            rateLimit: {perSecond: 25, burst: 50}
         """
 
     func withAdmin(_ gateway: TestGateway, ready: Bool = true,
@@ -95,6 +100,9 @@ struct AdminRouterTests {
             #expect(source?["refused"] as? Int == 1)
             #expect((source?["lastRefusal"] as? [String: Any])?["reason"] as? String == "missing_signature")
             #expect((source?["posture"] as? [String: Any])?["scheme"] as? String == "github")
+            let posture = (summary.json["sources"] as? [[String: Any]])?.last?["posture"] as? [String: Any]
+            #expect(posture?["allowIPs"] as? [String] == ["127.0.0.0/8"])
+            #expect((posture?["rateLimit"] as? [String: Any])?["burst"] as? Int == 50)
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             #expect(metrics.contains(#"postern_requests_total{outcome="accepted",reason="accepted",source="gh"} 1"#))
             #expect(metrics.contains(#"postern_requests_total{outcome="refused",reason="missing_signature",source="gh"} 1"#))

@@ -19,7 +19,8 @@ struct SQLiteEventStoreTests {
     func event(_ key: String, source: String = "s") -> IncomingEvent {
         IncomingEvent(source: source, idempotencyKey: key, correlationID: "c-\(key)", receivedAt: Date(),
                       headers: [("Content-Type", "application/json")], body: Array("{\"k\":\"\(key)\"}".utf8),
-                      verification: Verification(scheme: "test"), callerAddress: "127.0.0.1")
+                      verification: Verification(scheme: "test"), callerAddress: "127.0.0.1",
+                      clientSubject: "CN=client-\(key)")
     }
 
     @Test func storesOnceAndReportsTheDuplicate() async throws {
@@ -74,7 +75,8 @@ struct SQLiteEventStoreTests {
         let connection = try await SQLiteConnection.open(storage: .file(path: path))
         let mode = try await connection.query("PRAGMA journal_mode", []).first?.column("journal_mode")?.string
         #expect(mode == "wal")
-        let body = try await connection.query("SELECT body, headers, correlation_id FROM events", []).first
+        let body = try await connection.query("SELECT body, headers, correlation_id, client_subject FROM events", []).first
+        #expect(body?.column("client_subject")?.string == "CN=client-kept")
         #expect(body?.column("body")?.blob.map { String(buffer: $0) } == "{\"k\":\"kept\"}")
         #expect(body?.column("correlation_id")?.string == "c-kept")
         try await connection.close()
