@@ -75,6 +75,14 @@ public struct SigV4CanonicalRequest: Sendable {
     }
 
     static func collapsingWhitespace(_ value: String) -> String {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        var previousWasSpace = true
+        let isCanonical = value.utf8.allSatisfy { byte in
+            defer { previousWasSpace = isSpace(byte) }
+            return !(isSpace(byte) && (previousWasSpace || byte != 0x20))
+        }
+        // Most values are already canonical: no leading, trailing, repeated or non-space whitespace.
+        if isCanonical, !previousWasSpace || value.isEmpty { return value }
+        return value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
     }
 }

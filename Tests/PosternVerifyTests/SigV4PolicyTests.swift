@@ -115,6 +115,12 @@ struct SigV4PolicyTests {
         }
     }
 
+    @Test(arguments: [("a b", "a b"), ("a  b", "a b"), (" a", "a"), ("a ", "a"), ("a\tb", "a b"), ("", ""),
+                      ("  a \t b  c ", "a b c"), ("\"a   b\"", "\"a b\""), (" ", "")])
+    func headerValuesAreTrimmedAndCollapsed(value: String, canonical: String) {
+        #expect(SigV4CanonicalRequest.collapsingWhitespace(value) == canonical)
+    }
+
     @Test func nothingSignedIsMissingSignature() {
         #expect(verdict(WebhookRequest(headers: ["Host": "h"], body: [])).reason == .missingSignature)
     }
