@@ -48,10 +48,12 @@ public struct Gateway {
         let store = try await openStore(metrics: metrics)
         let observer = DecisionObserver(audit: try AuditLog(config.audit), metrics: metrics, summary: AuditSummary(),
                                         logger: logger)
-        let responder = IngestResponder(sources: sources, store: store, observer: observer,
-                                        callers: CallerResolver(trustedProxies: config.trustedProxies))
+        let callers = CallerResolver(trustedProxies: config.trustedProxies)
+        let rateLimiter = RateLimiter(sources: sources.sources)
         let listeners = config.listeners.map { listener in
-            Application(responder: responder, server: serverBuilder(listener, reloader),
+            Application(responder: IngestResponder(sources: sources, store: store, observer: observer, callers: callers,
+                                                   rateLimiter: rateLimiter, isTLS: listener.tls != nil),
+                        server: serverBuilder(listener, reloader),
                         configuration: .init(address: .hostname(listener.address.host, port: listener.address.port),
                                              serverName: nil,
                                              availableConnectionsDelegate: MaximumAvailableConnections(config.connections.maxConnections)),

@@ -18,26 +18,31 @@ public struct IngestResponder: HTTPResponder {
     let observer: DecisionObserver
     let callers: CallerResolver
     let rateLimiter: RateLimiter
+    /// Whether connections carry TLS, so a client certificate is worth asking the connection for.
+    let isTLS: Bool
     let clock: @Sendable () -> Date
+
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
     public init(sources: SourceTable, store: any EventStore, observer: DecisionObserver,
                 callers: CallerResolver = CallerResolver(trustedProxies: []), rateLimiter: RateLimiter? = nil,
-                clock: @escaping @Sendable () -> Date = Date.init) {
+                isTLS: Bool = false, clock: @escaping @Sendable () -> Date = Date.init) {
         self.sources = sources
         self.store = store
         self.observer = observer
         self.callers = callers
         self.rateLimiter = rateLimiter ?? RateLimiter(sources: sources.sources)
+        self.isTLS = isTLS
         self.clock = clock
     }
 
     public func respond(to request: Request, context: GatewayContext) async throws -> Response {
         let started = ContinuousClock.now
         let caller = callers.caller(peer: context.remoteAddress?.ipAddress.flatMap(IPAddress.init),
-                                    forwardedFor: request.headers[values: HTTPField.Name("X-Forwarded-For")!])
+                                    forwardedFor: request.headers[values: Self.forwardedFor])
         var decision = Decision(time: clock(), method: request.method.rawValue, path: request.uri.path,
                                 caller: caller?.description)
-        decision.clientIdentity = await context.clientIdentity()
+        if isTLS { decision.clientIdentity = await context.clientIdentity() }
         let response = await answer(request, caller: caller, &decision)
         decision.latency = ContinuousClock.now - started
         observer.record(decision)
@@ -52,14 +57,8 @@ public struct IngestResponder: HTTPResponder {
         guard request.method == .post else {
             return refuse(Refusal(.methodNotAllowed, "sources accept POST only"), &decision)
         }
-        if let refusal = source.checkClient(decision.clientIdentity) {
+        if let refusal = guardRefusal(source, caller: caller, identity: decision.clientIdentity) {
             return refuse(refusal, &decision)
-        }
-        guard source.allows(caller) else {
-            return refuse(Refusal(.ipNotAllowed, "the caller's address is not in this source's allowIPs"), &decision)
-        }
-        if let limited = rateLimiter.admit(source.name) {
-            return refuse(limited, &decision)
         }
         let body: [UInt8]
         switch await readBody(request, limit: source.maxBodyBytes) {
@@ -82,6 +81,15 @@ public struct IngestResponder: HTTPResponder {
             verification: checked.verification, callerAddress: decision.caller,
             clientSubject: decision.clientIdentity?.subject)
         return await store(event, source: source, &decision)
+    }
+
+    /// The guards before the body is read: client certificate, allowed addresses, rate limit.
+    private func guardRefusal(_ source: Source, caller: IPAddress?, identity: ClientIdentity?) -> Refusal? {
+        if let refusal = source.checkClient(identity) { return refusal }
+        guard source.allows(caller) else {
+            return Refusal(.ipNotAllowed, "the caller's address is not in this source's allowIPs")
+        }
+        return rateLimiter.admit(source.name)
     }
 
     private func store(_ event: IncomingEvent, source: Source, _ decision: inout Decision) async -> Response {
