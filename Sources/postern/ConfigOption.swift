@@ -9,11 +9,19 @@ struct ConfigOption: ParsableArguments {
     @Option(name: .long, help: "The configuration file (YAML).")
     var config: String = "postern.yaml"
 
-    /// Loads and fully checks the configuration, printing every problem to standard error.
+    /// Loads and fully checks the configuration (TLS files included), printing every problem to standard error.
     func loadGateway(logger: Logger) throws -> Gateway {
+        try reportingProblems { try Gateway(config: try ConfigFile.load(path: config), logger: logger) }
+    }
+
+    /// Loads the configuration file alone, for commands that only read the store.
+    func loadConfig() throws -> GatewayConfig {
+        try reportingProblems { try ConfigFile.load(path: config) }
+    }
+
+    private func reportingProblems<T>(_ load: () throws -> T) throws -> T {
         do {
-            let loaded = try ConfigFile.load(path: config)
-            return try Gateway(config: loaded, logger: logger)
+            return try load()
         } catch let problems as ConfigProblems {
             var standardError = FileHandle.standardError
             print("\(config): configuration is not valid:", to: &standardError)

@@ -24,8 +24,7 @@ struct EventsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let gateway = try options.loadGateway(logger: makeLogger())
-            guard case .sqlite(let path) = gateway.config.store else { return }
+            guard case .sqlite(let path) = try options.loadConfig().store else { return }
             let store = try await SQLiteEventStore.open(path: path)
             let events = try await store.events(source: source, limit: limit)
             try await store.close()
