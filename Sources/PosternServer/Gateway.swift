@@ -6,6 +6,7 @@ import Logging
 import PosternCore
 import PosternStore
 import ServiceLifecycle
+import UnixSignals
 
 /// The running gateway: the webhook listeners and the admin listener over one store, until SIGTERM or SIGINT.
 public struct Gateway {
@@ -44,7 +45,8 @@ public struct Gateway {
     public func run() async throws {
         let metrics = Metrics()
         let readiness = Readiness()
-        let reloader = TLSReloader(stores: tlsStores, metrics: metrics, logger: logger)
+        let reloader = TLSReloader(stores: tlsStores, hangups: await UnixSignalsSequence(trapping: .sighup),
+                                   metrics: metrics, logger: logger)
         let store = try await openStore(metrics: metrics)
         let observer = DecisionObserver(audit: try AuditLog(config.audit), metrics: metrics, summary: AuditSummary(),
                                         logger: logger)

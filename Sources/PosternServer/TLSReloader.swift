@@ -7,12 +7,16 @@ import UnixSignals
 /// and shows in `/metrics` and `/readyz`.
 public struct TLSReloader: Service {
     public let stores: [String: TLSContextStore]
+    /// SIGHUP, trapped before the gateway reports ready, so a hang-up never ends the process.
+    let hangups: UnixSignalsSequence
     let metrics: Metrics
     let logger: Logger
     let pollInterval: Duration
 
-    public init(stores: [String: TLSContextStore], metrics: Metrics, logger: Logger, pollInterval: Duration = .seconds(2)) {
+    public init(stores: [String: TLSContextStore], hangups: UnixSignalsSequence, metrics: Metrics, logger: Logger,
+                pollInterval: Duration = .seconds(2)) {
         self.stores = stores
+        self.hangups = hangups
         self.metrics = metrics
         self.logger = logger
         self.pollInterval = pollInterval
@@ -24,11 +28,9 @@ public struct TLSReloader: Service {
     }
 
     public func run() async throws {
-        // SIGHUP is trapped even without TLS listeners, so it never ends the process.
-        let signals = await UnixSignalsSequence(trapping: .sighup)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await _ in signals { reload(force: true, cause: "SIGHUP") }
+                for await _ in hangups { reload(force: true, cause: "SIGHUP") }
             }
             group.addTask {
                 while (try? await Task.sleep(for: pollInterval)) != nil { reload(force: false, cause: "files changed") }
