@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "PosternServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),

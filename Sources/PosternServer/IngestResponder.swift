@@ -77,7 +77,7 @@ public struct IngestResponder: HTTPResponder {
         decision.verification = checked.verification
         let event = IncomingEvent(
             source: source.name, idempotencyKey: checked.idempotencyKey, correlationID: checked.correlationID,
-            receivedAt: decision.time, headers: Intake.keptHeaders(source, headers), body: body,
+            receivedAt: decision.time, headers: source.keptHeaders(headers), body: body,
             verification: checked.verification, callerAddress: decision.caller,
             clientSubject: decision.clientIdentity?.subject)
         return await store(event, source: source, &decision)

@@ -69,16 +69,17 @@ public enum Intake {
         return UUID().uuidString.lowercased()
     }
 
-    /// The received headers worth keeping with the event: never credentials or signatures.
-    static func keptHeaders(_ source: Source, _ headers: RequestHeaders) -> [(name: String, value: String)] {
+    /// The names (lower case) of the received headers worth keeping with a source's events: never credentials or
+    /// signatures. Computed once per source.
+    static func keptHeaderNames(_ verifier: SourceVerifier, idempotencyKey: IdempotencyKeyRule) -> Set<String> {
         var kept: Set<String> = [
             "content-type", "content-encoding", "user-agent", "traceparent", "tracestate", "x-request-id",
             correlationHeader.lowercased(), "webhook-id", "webhook-timestamp", "x-github-event", "x-github-delivery",
         ]
-        if let header = source.verifier.correlationHeader { kept.insert(header.lowercased()) }
-        if case .header(let name)? = source.verifier.descriptor?.timestamp { kept.insert(name.lowercased()) }
-        if case .header(let name) = source.idempotencyKey { kept.insert(name.lowercased()) }
-        if let signature = source.verifier.descriptor?.header { kept.remove(signature.lowercased()) }
-        return headers.fields.filter { kept.contains($0.name.lowercased()) }
+        if let header = verifier.correlationHeader { kept.insert(header.lowercased()) }
+        if case .header(let name)? = verifier.descriptor?.timestamp { kept.insert(name.lowercased()) }
+        if case .header(let name) = idempotencyKey { kept.insert(name.lowercased()) }
+        if let signature = verifier.descriptor?.header { kept.remove(signature.lowercased()) }
+        return kept
     }
 }

@@ -10,8 +10,15 @@ public struct Source: Sendable {
     public let idempotencyKey: IdempotencyKeyRule
     public let maxBodyBytes: Int
     public let rateLimit: RateLimit?
+    /// The headers stored with this source's events (lower-case names).
+    let keptHeaderNames: Set<String>
 
     public var name: String { config.name }
+
+    /// The received headers worth keeping with an event of this source.
+    func keptHeaders(_ headers: RequestHeaders) -> [(name: String, value: String)] {
+        zip(headers.names, headers.fields).filter { keptHeaderNames.contains($0.0) }.map(\.1)
+    }
 
     /// Refuses a connection without the client certificate this source requires, or with one it does not allow.
     public func checkClient(_ identity: ClientIdentity?) -> Refusal? {
@@ -57,6 +64,7 @@ public struct Source: Sendable {
         self.idempotencyKey = rule
         self.maxBodyBytes = config.maxBodyBytes ?? verifier.defaultMaxBodyBytes ?? limits.maxBodyBytes
         self.rateLimit = config.rateLimit ?? verifier.defaultRateLimit
+        self.keptHeaderNames = Intake.keptHeaderNames(verifier, idempotencyKey: rule)
     }
 
     /// The problems building this source would meet, for checking a configuration before it is used.

@@ -140,7 +140,8 @@ public actor SQLiteEventStore: EventStore {
     }
 
     private static func binds(for event: IncomingEvent, id: String) throws -> [SQLiteData] {
-        let headers = try JSONSerialization.data(withJSONObject: event.headers.map { [$0.name, $0.value] })
+        let headers = try JSONSerialization.data(withJSONObject: event.headers.map { [$0.name, $0.value] },
+                                                 options: [.withoutEscapingSlashes])
         let verification = try JSONEncoder().encode(event.verification)
         return [
             .text(id), .text(event.source), .text(event.idempotencyKey),

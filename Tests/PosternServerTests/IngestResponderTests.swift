@@ -5,6 +5,7 @@ import HummingbirdTesting
 import PosternCore
 import PosternServer
 import PosternStore
+import SQLiteNIO
 import Testing
 
 /// Every answer of the webhook listener, through the real responder and a real SQLite store.
@@ -51,6 +52,27 @@ struct IngestResponderTests {
         #expect(audit.map { $0["reason"] as? String } == ["accepted", "duplicate"])
         #expect(audit.first?["eventId"] as? String != nil)
         try await store.close()
+    }
+
+    @Test func storedHeadersKeepContextButNoCredentialsOrSignatures() async throws {
+        let gateway = try TestGateway(Self.yaml)
+        let store = try await gateway.openStore()
+        var headers = TestGateway.signed(flowBody, preset: "cognigy-webhook", secret: "flow-secret")
+        headers[.contentType] = "application/json"
+        headers[.authorization] = "Bearer should-not-be-stored"
+        headers[HTTPField.Name("X-Cognigy-CorrelationId")!] = "corr-7"
+        let sent = headers
+        try await gateway.withIngest(store: store) { client in
+            _ = try await post(client, "/flow", flowBody, sent)
+        }
+        try await store.close()
+        let connection = try await SQLiteConnection.open(storage: .file(path: gateway.directory.appendingPathComponent("events.db").path))
+        let row = try await connection.query("SELECT headers, correlation_id FROM events", []).first
+        try await connection.close()
+        let stored = try #require(row?.column("headers")?.string)
+        #expect(stored.contains("application/json") && stored.contains("x-cognigy-webhook-timestamp"))
+        #expect(!stored.contains("should-not-be-stored") && !stored.lowercased().contains("signature"))
+        #expect(row?.column("correlation_id")?.string == "corr-7")
     }
 
     @Test func duplicateMayAnswer409() async throws {
