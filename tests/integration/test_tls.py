@@ -61,6 +61,10 @@ SOURCES = """
     path: /by-san
     verify: {preset: none}
     allowedSANs: [cognigy.example]
+  - name: by-full-name
+    path: /by-full-name
+    verify: {preset: none}
+    allowedSubjects: ["CN=other-client,O=Postern Tests"]
 """
 
 
@@ -126,6 +130,8 @@ def test_per_source_client_identity(tls_gateway, certificates):
     status, answer = post(tls_gateway.tls_port, context(certificates, "other"), "/cognigy")
     assert status == 403 and answer["error"] == "client_cert_not_allowed"
     assert post(tls_gateway.tls_port, context(certificates, "other"), "/by-san")[1]["error"] == "client_cert_not_allowed"
+    assert post(tls_gateway.tls_port, context(certificates, "other"), "/by-full-name")[0] == 200, "a full RFC 4514 name matches"
+    assert post(tls_gateway.tls_port, context(certificates, "cognigy"), "/by-full-name")[1]["error"] == "client_cert_not_allowed"
 
 
 def test_ca_rotation_at_runtime_keeps_open_connections(tls_gateway, certificates):
