@@ -15,8 +15,14 @@ public struct RequestHeaders: Sendable, ExpressibleByDictionaryLiteral {
 
     /// Every value of the named field, in received order.
     public func values(_ name: String) -> [String] {
-        let wanted = name.lowercased()
-        return lowercasedNames.indices.filter { lowercasedNames[$0] == wanted }.map { fields[$0].value }
+        values(lowercased: name.lowercased())
+    }
+
+    /// Every value of the field, named in lower case already, in received order.
+    public func values(lowercased name: String) -> [String] {
+        var found: [String] = []
+        for (index, candidate) in lowercasedNames.enumerated() where candidate == name { found.append(fields[index].value) }
+        return found
     }
 
     /// Whether a field of this (lower-case) name is present.

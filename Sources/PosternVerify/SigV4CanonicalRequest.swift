@@ -30,15 +30,41 @@ public struct SigV4CanonicalRequest: Sendable {
 
     /// `AWS4-HMAC-SHA256`, the request time, the credential scope and the canonical request's hash, one per line.
     public func stringToSign(amzDate: String, scope: String) -> String {
-        let hash = ByteEncoding.hex.encode(SHA256.hash(data: Array(text.utf8)))
+        // Native strings are contiguous UTF-8: hash them in place rather than copying into an array.
+        let digest = text.utf8.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+            ?? SHA256.hash(data: Array(text.utf8))
+        let hash = ByteEncoding.hex.encode(digest)
         return "\(SigV4Signature.algorithm)\n\(amzDate)\n\(scope)\n\(hash)"
     }
 
     static func canonicalPath(_ path: String, rule: PathRule) -> String {
+        // Most webhook paths (`/cxone/events`) are already canonical under either rule.
+        if isPlainPath(path) { return path }
         switch rule {
-        case .normalized: AWSPercentEncoding.encode(removingDotSegments(path).utf8, keepingSlashes: true)
-        case .asSent: AWSPercentEncoding.encode(AWSPercentEncoding.decode(path.isEmpty ? "/" : path), keepingSlashes: true)
+        case .normalized: return AWSPercentEncoding.encode(removingDotSegments(path).utf8, keepingSlashes: true)
+        case .asSent: return AWSPercentEncoding.encode(AWSPercentEncoding.decode(path.isEmpty ? "/" : path), keepingSlashes: true)
         }
+    }
+
+    /// A path of unreserved characters and single slashes, with no dot segments: its own canonical form.
+    static func isPlainPath(_ path: String) -> Bool {
+        var previous: UInt8 = 0
+        var segmentLength = 0
+        var segmentIsDots = true
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if previous == byte || (segmentLength > 0 && segmentLength <= 2 && segmentIsDots) { return false }
+                segmentLength = 0
+                segmentIsDots = true
+            } else {
+                guard AWSPercentEncoding.isUnreserved(byte) else { return false }
+                segmentLength += 1
+                segmentIsDots = segmentIsDots && byte == UInt8(ascii: ".")
+            }
+            previous = byte
+        }
+        let endsInDotSegment = segmentLength > 0 && segmentLength <= 2 && segmentIsDots
+        return path.utf8.first == UInt8(ascii: "/") && !endsInDotSegment
     }
 
     /// RFC 3986 §5.2.4 as AWS applies it: empty and `.` segments dropped, `..` removes the one before;
@@ -70,7 +96,7 @@ public struct SigV4CanonicalRequest: Sendable {
     /// trimmed and its inner whitespace runs collapsed to one space.
     static func canonicalHeaders(_ headers: RequestHeaders, _ signedHeaders: [String]) -> String {
         signedHeaders.map { name in
-            "\(name):" + headers.values(name).map(collapsingWhitespace).joined(separator: ",") + "\n"
+            "\(name):" + headers.values(lowercased: name).map(collapsingWhitespace).joined(separator: ",") + "\n"
         }.joined()
     }
 

@@ -121,6 +121,16 @@ struct SigV4PolicyTests {
         #expect(SigV4CanonicalRequest.collapsingWhitespace(value) == canonical)
     }
 
+    @Test(arguments: [("/cxone/events", true), ("/", true), ("/a.b/c~d-e_f", true), ("/a/...", true),
+                      ("//a", false), ("/a//b", false), ("/./a", false), ("/a/..", false), ("/a/.", false), ("/a b", false),
+                      ("/a%20b", false), ("/caf\u{e9}", false), ("a/b", false), ("", false)])
+    func plainPathsAreTheirOwnCanonicalForm(path: String, plain: Bool) {
+        #expect(SigV4CanonicalRequest.isPlainPath(path) == plain)
+        if plain {
+            #expect(SigV4CanonicalRequest.canonicalPath(path, rule: .normalized) == SigV4CanonicalRequest.removingDotSegments(path))
+        }
+    }
+
     @Test func nothingSignedIsMissingSignature() {
         #expect(verdict(WebhookRequest(headers: ["Host": "h"], body: [])).reason == .missingSignature)
     }
