@@ -16,8 +16,4 @@ public struct Decision: Sendable {
     public var correlationID: String?
     public var verification: Verification?
     public var latency: Duration = .zero
-
-    public var seconds: Double {
-        Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18
-    }
 }

@@ -21,11 +21,12 @@ public struct DecisionObserver: Sendable {
         audit.write(AuditRecord(
             time: decision.time, source: decision.source, method: decision.method, path: decision.path,
             decision: outcome, reason: decision.reason.rawValue, status: decision.status,
-            caller: decision.caller, clientSubject: decision.clientIdentity?.subject, eventId: decision.eventID, correlationId: decision.correlationID,
+            caller: decision.caller, clientSubject: decision.clientIdentity?.subject, eventId: decision.eventID,
+            correlationId: decision.correlationID,
             scheme: decision.verification?.scheme, secretIndex: decision.verification?.secretIndex,
-            latencyMs: (decision.seconds * 1_000_000).rounded() / 1000))
+            latencyMs: (decision.latency.seconds * 1_000_000).rounded() / 1000))
         metrics.recordRequest(source: decision.source ?? "", outcome: outcome, reason: decision.reason.rawValue,
-                              seconds: decision.seconds)
+                              seconds: decision.latency.seconds)
         if let source = decision.source {
             summary.record(source: source, reason: decision.reason, at: decision.time)
         }

@@ -89,8 +89,7 @@ public struct Gateway {
         switch config.store {
         case .sqlite(let path):
             return try await SQLiteEventStore.open(path: path, logger: logger) { report in
-                metrics.recordCommit(batchSize: report.batchSize, seconds: Double(report.duration.components.seconds)
-                    + Double(report.duration.components.attoseconds) / 1e18)
+                metrics.recordCommit(batchSize: report.batchSize, seconds: report.duration.seconds)
             }
         }
     }

@@ -56,7 +56,7 @@ public struct Source: Sendable {
 
         let rule = config.idempotencyKey ?? verifier.defaultIdempotencyKey ?? (verifier.isSignature ? .signature : .bodyDigest)
         if rule == .signature, !verifier.isSignature {
-            throw ConfigProblems([ConfigProblem("\(path).idempotencyKey", "signature needs an HMAC verifier; use body:<pointer>, header:<name> or sha256")])
+            throw ConfigProblems([ConfigProblem("\(path).idempotencyKey", "signature needs a signing verifier (HMAC or SigV4); use body:<pointer>, header:<name> or sha256")])
         }
         self.config = config
         self.verifier = verifier

@@ -75,11 +75,8 @@ public struct HMACVerifier: Verifier {
         guard let date = descriptor.parseTimestamp(text) else {
             return .failure(.timestampOutOfWindow("the timestamp is not a valid \(descriptor.timestampFormat.rawValue) time"))
         }
-        let skew = date.timeIntervalSince(now)
-        guard abs(skew) <= TimeInterval(descriptor.tolerance) else {
-            let direction = skew > 0 ? "ahead of" : "behind"
-            return .failure(.timestampOutOfWindow(
-                "the timestamp is \(Int(abs(skew).rounded())) s \(direction) the gateway clock; at most \(descriptor.tolerance) s is allowed"))
+        if let refusal = TimestampWindow(tolerance: descriptor.tolerance).refusal(for: date, now: now, named: "the timestamp") {
+            return .failure(refusal)
         }
         return .success(date)
     }

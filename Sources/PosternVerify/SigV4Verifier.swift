@@ -102,16 +102,13 @@ public struct SigV4Verifier: Verifier {
         guard claimed.region == policy.region, claimed.service == policy.service else {
             throw .credentialScopeMismatch("the credential scope must name region \(policy.region) and service \(policy.service)")
         }
-        let skew = time.timeIntervalSince(now)
-        let tolerance = TimeInterval(policy.tolerance)
-        switch claimed.form {
-        case .header where abs(skew) > tolerance, .query where skew > tolerance:
-            throw .timestampOutOfWindow("X-Amz-Date is \(Int(abs(skew).rounded())) s from the gateway clock; at most \(policy.tolerance) s is allowed")
-        case .query(let expires) where -skew > TimeInterval(expires):
-            throw .timestampOutOfWindow("the presigned request expired \(Int(-skew) - expires) s ago")
-        default:
-            return time
+        // A presigned request stays valid for X-Amz-Expires after X-Amz-Date, whatever the tolerance.
+        let window = switch claimed.form {
+        case .header: TimestampWindow(tolerance: policy.tolerance)
+        case .query(let expires): TimestampWindow(ahead: policy.tolerance, behind: expires)
         }
+        if let refusal = window.refusal(for: time, now: now, named: "X-Amz-Date") { throw refusal }
+        return time
     }
 
     /// The payload hash to sign with: `X-Amz-Content-Sha256` when sent (and then it must match the body), else the body's.
