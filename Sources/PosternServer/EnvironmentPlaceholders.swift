@@ -5,7 +5,7 @@ import PosternCore
 struct EnvironmentPlaceholders {
     /// The text with every reference replaced by its token.
     let text: String
-    private let names: [Reference]
+    private let references: [Reference]
 
     /// A variable name and the value used when it is not set, if any.
     private struct Reference {
@@ -21,7 +21,7 @@ struct EnvironmentPlaceholders {
     }
 
     init(_ original: String) {
-        var names: [Reference] = []
+        var references: [Reference] = []
         var output = ""
         var rest = Substring(original)
         while let start = rest.range(of: "${") {
@@ -32,12 +32,12 @@ struct EnvironmentPlaceholders {
                 rest = afterOpen
                 continue
             }
-            output += Self.token(names.count)
-            names.append(reference)
+            output += Self.token(references.count)
+            references.append(reference)
             rest = afterOpen[afterOpen.index(after: close)...]
         }
         self.text = output + rest
-        self.names = names
+        self.references = references
     }
 
     fileprivate static func isName(_ text: Substring) -> Bool {
@@ -51,7 +51,7 @@ struct EnvironmentPlaceholders {
                     _ problems: inout [ConfigProblem]) -> ConfigValue {
         switch value {
         case .string(var text):
-            for (index, reference) in names.enumerated() where text.contains(Self.token(index)) {
+            for (index, reference) in references.enumerated() where text.contains(Self.token(index)) {
                 guard let replacement = environment[reference.name] ?? reference.fallback else {
                     problems.append(ConfigProblem(path, "environment variable \(reference.name) is not set"))
                     continue

@@ -52,18 +52,27 @@ public actor SQLiteEventStore: EventStore {
         let rows = try await connection.query("SELECT coalesce(max(version), 0) AS v FROM postern_migrations", [])
         let applied = rows.first?.column("v")?.integer ?? 0
         for (index, sql) in SQLiteMigrations.all.enumerated() where index + 1 > applied {
-            _ = try await connection.query("BEGIN IMMEDIATE", [])
-            do {
+            try await inTransaction(connection) {
                 for statement in sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
                     _ = try await connection.query(String(statement), [])
                 }
                 _ = try await connection.query("INSERT INTO postern_migrations VALUES (?, ?)",
                                                [.integer(index + 1), .integer(Int(Date().timeIntervalSince1970))])
-                _ = try await connection.query("COMMIT", [])
-            } catch {
-                _ = try? await connection.query("ROLLBACK", [])
-                throw error
             }
+        }
+    }
+
+    /// Runs `body` between BEGIN IMMEDIATE and COMMIT, rolling back if it throws. Only the writer calls it.
+    private static func inTransaction<T>(_ connection: SQLiteConnection, isolation: isolated (any Actor)? = #isolation,
+                                         _ body: () async throws -> T) async throws -> T {
+        _ = try await connection.query("BEGIN IMMEDIATE", [])
+        do {
+            let result = try await body()
+            _ = try await connection.query("COMMIT", [])
+            return result
+        } catch {
+            _ = try? await connection.query("ROLLBACK", [])
+            throw error
         }
     }
 
@@ -97,18 +106,13 @@ public actor SQLiteEventStore: EventStore {
 
     /// One transaction: a multi-row insert that skips existing keys, then a lookup of the rows that were already there.
     private func commit(_ batch: [Pending]) async throws -> [StoreOutcome] {
-        _ = try await connection.query("BEGIN IMMEDIATE", [])
-        do {
+        let (inserted, existing) = try await Self.inTransaction(connection) {
             let inserted = try await insertRows(batch)
-            let existing = try await existingIDs(for: batch.filter { !inserted.contains($0.id) })
-            _ = try await connection.query("COMMIT", [])
-            return batch.map { pending in
-                if inserted.contains(pending.id) { return .stored(id: pending.id) }
-                return .duplicate(id: existing[KeyPair(pending.event)] ?? pending.id)
-            }
-        } catch {
-            _ = try? await connection.query("ROLLBACK", [])
-            throw error
+            return (inserted, try await existingIDs(for: batch.filter { !inserted.contains($0.id) }))
+        }
+        return batch.map { pending in
+            if inserted.contains(pending.id) { return .stored(id: pending.id) }
+            return .duplicate(id: existing[KeyPair(pending.event)] ?? pending.id)
         }
     }
 
