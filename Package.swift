@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(name: "PosternCore"),
@@ -33,9 +34,20 @@ let package = Package(
             dependencies: ["PosternCore", .product(name: "SQLiteNIO", package: "sqlite-nio"), .product(name: "Logging", package: "swift-log")]
         ),
         .target(
-            name: "PosternServer",
+            name: "PosternDelivery",
             dependencies: [
                 "PosternCore", "PosternVerify", "PosternStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "PosternServer",
+            dependencies: [
+                "PosternCore", "PosternVerify", "PosternStore", "PosternDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -61,6 +73,14 @@ let package = Package(
         .testTarget(
             name: "PosternStoreTests",
             dependencies: ["PosternStore", .product(name: "SQLiteNIO", package: "sqlite-nio")]
+        ),
+        .testTarget(
+            name: "PosternDeliveryTests",
+            dependencies: [
+                "PosternDelivery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ]
         ),
         .testTarget(
             name: "PosternServerTests",

@@ -92,4 +92,16 @@ public struct ConfigNode: Sendable {
         if case .string? = value { return string(&problems).map { [$0] } ?? [] }
         return elements(&problems).compactMap { $0.requiredString(&problems) }
     }
+
+    /// A duration in seconds (an integer or a fraction), greater than 0.
+    public func seconds(_ problems: inout [ConfigProblem]) -> Double? {
+        switch value {
+        case nil, .null?: return nil
+        case .int(let number)? where number > 0: return Double(number)
+        case .double(let number)? where number > 0 && number.isFinite: return number
+        default:
+            problems.append(ConfigProblem(path, "must be a number of seconds greater than 0"))
+            return nil
+        }
+    }
 }

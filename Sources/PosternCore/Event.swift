@@ -13,10 +13,12 @@ public struct IncomingEvent: Sendable {
     public var callerAddress: String?
     /// The verified client certificate's subject, on mutual TLS.
     public var clientSubject: String?
+    /// The destinations to deliver to: one outbox row each is written with the event.
+    public var destinations: [String]
 
     public init(source: String, idempotencyKey: String, correlationID: String?, receivedAt: Date,
                 headers: [(name: String, value: String)], body: [UInt8], verification: Verification,
-                callerAddress: String?, clientSubject: String? = nil) {
+                callerAddress: String?, clientSubject: String? = nil, destinations: [String] = []) {
         self.source = source
         self.idempotencyKey = idempotencyKey
         self.correlationID = correlationID
@@ -26,6 +28,7 @@ public struct IncomingEvent: Sendable {
         self.verification = verification
         self.callerAddress = callerAddress
         self.clientSubject = clientSubject
+        self.destinations = destinations
     }
 }
 

@@ -2,11 +2,11 @@ import Foundation
 
 extension GatewayConfig {
     static let topLevelKeys: Set<String> = [
-        "listen", "admin", "store", "limits", "audit", "trustedProxies", "connections", "sources",
+        "listen", "admin", "store", "limits", "audit", "trustedProxies", "connections", "sources", "destinations",
     ]
     static let sourceKeys: Set<String> = [
         "name", "path", "verify", "schema", "idempotencyKey", "onDuplicate", "limits", "allowIPs", "rateLimit",
-        "clientCert", "allowedSubjects", "allowedSANs",
+        "clientCert", "allowedSubjects", "allowedSANs", "destinations", "mode", "respond",
     ]
 
     /// Checks one decoded source further (its verifier and schema, which their own modules understand) and
@@ -27,11 +27,14 @@ extension GatewayConfig {
         let audit = decodeAudit(root["audit"], baseDirectory: baseDirectory, &problems)
         let trustedProxies = decodeCIDRs(root["trustedProxies"], &problems)
         let connections = decodeConnections(root["connections"], &problems)
+        let destinations = decodeDestinations(root["destinations"], &problems)
         let sources = decodeSources(root["sources"], baseDirectory: baseDirectory, checkSource, &problems)
+        checkDestinationNames(sources, destinations: destinations, &problems)
 
         guard problems.isEmpty, let admin, let store else { throw ConfigProblems(problems) }
         return GatewayConfig(listeners: listeners, admin: admin, store: store, limits: limits, audit: audit,
-                             trustedProxies: trustedProxies, connections: connections, sources: sources)
+                             trustedProxies: trustedProxies, connections: connections, sources: sources.map(\.source),
+                             destinations: destinations)
     }
 
     static func address(_ node: ConfigNode, default fallback: String, _ problems: inout [ConfigProblem]) -> ListenAddress? {
@@ -127,7 +130,7 @@ extension GatewayConfig {
     }
 
     static func decodeSources(_ node: ConfigNode, baseDirectory: String, _ checkSource: SourceCheck,
-                              _ problems: inout [ConfigProblem]) -> [SourceConfig] {
+                              _ problems: inout [ConfigProblem]) -> [(node: ConfigNode, source: SourceConfig)] {
         let elements = node.elements(&problems)
         if elements.isEmpty {
             problems.append(ConfigProblem(node.path, "at least one source is required"))
@@ -138,7 +141,7 @@ extension GatewayConfig {
         for (node, source) in decoded { problems += checkSource(source, node.path) }
         reportRepeats(decoded.map { ($0.node["name"].path, $0.source.name) }, &problems)
         reportRepeats(decoded.map { ($0.node["path"].path, $0.source.path) }, &problems)
-        return decoded.map(\.source)
+        return decoded
     }
 
     /// Records a problem at each value already used by an earlier source.
@@ -162,7 +165,15 @@ extension GatewayConfig {
             schema = resolve(named, against: baseDirectory)
         }
         let idempotencyKey = decodeIdempotencyKey(node["idempotencyKey"], &problems)
-        let onDuplicate = decodeDuplicateAnswer(node["onDuplicate"], &problems)
+        let mode = decodeMode(node["mode"], &problems)
+        // A fulfillment caller retrying the same requestId is told so (as Cognigy's tutorial does), unless configured.
+        let onDuplicate = decodeDuplicateAnswer(node["onDuplicate"], &problems) ?? (mode == .fulfillment ? .conflict : .ok)
+        if mode == .ingest, node["respond"].isPresent {
+            problems.append(ConfigProblem(node["respond"].path, "is only for sources with mode: fulfillment"))
+        }
+        let respond = mode == .fulfillment ? decodeRespond(node["respond"], &problems) : nil
+        let destinations = node["destinations"].strings(&problems)
+        reportRepeats(destinations.enumerated().map { ("\(node["destinations"].path)[\($0)]", $1) }, &problems)
         node["limits"].rejectUnknownKeys(["maxBodyBytes"], &problems)
         let maxBodyBytes = node["limits"]["maxBodyBytes"].positiveInt(&problems)
 
@@ -179,7 +190,8 @@ extension GatewayConfig {
         return SourceConfig(name: name, path: path, verify: verify, schema: schema, idempotencyKey: idempotencyKey,
                             onDuplicate: onDuplicate, maxBodyBytes: maxBodyBytes, allowIPs: allowIPs, rateLimit: rateLimit,
                             requiresClientCertificate: clientCert == "required" || !allowedSubjects.isEmpty || !allowedSANs.isEmpty,
-                            allowedSubjects: allowedSubjects, allowedSANs: allowedSANs)
+                            allowedSubjects: allowedSubjects, allowedSANs: allowedSANs,
+                            destinations: destinations, mode: mode, respond: respond)
     }
 
     static func decodeVerify(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> VerifySpec? {
@@ -194,17 +206,9 @@ extension GatewayConfig {
     static func decodeConnections(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> ConnectionLimits {
         node.rejectUnknownKeys(["headerTimeout", "bodyTimeout", "idleTimeout", "maxConnections"], &problems)
         var limits = ConnectionLimits()
-        func seconds(_ key: String, _ value: inout Double) {
-            switch node[key].value {
-            case nil, .null?: return
-            case .int(let number)? where number > 0: value = Double(number)
-            case .double(let number)? where number > 0: value = number
-            default: problems.append(ConfigProblem(node[key].path, "must be a number of seconds greater than 0"))
-            }
-        }
-        seconds("headerTimeout", &limits.headerTimeout)
-        seconds("bodyTimeout", &limits.bodyTimeout)
-        seconds("idleTimeout", &limits.idleTimeout)
+        limits.headerTimeout = node["headerTimeout"].seconds(&problems) ?? limits.headerTimeout
+        limits.bodyTimeout = node["bodyTimeout"].seconds(&problems) ?? limits.bodyTimeout
+        limits.idleTimeout = node["idleTimeout"].seconds(&problems) ?? limits.idleTimeout
         limits.maxConnections = node["maxConnections"].positiveInt(&problems) ?? limits.maxConnections
         return limits
     }
@@ -249,13 +253,22 @@ extension GatewayConfig {
         return rule
     }
 
-    static func decodeDuplicateAnswer(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> DuplicateAnswer {
-        guard let code = node.int(&problems) else { return .ok }
+    static func decodeDuplicateAnswer(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> DuplicateAnswer? {
+        guard let code = node.int(&problems) else { return nil }
         guard let answer = DuplicateAnswer(rawValue: code) else {
             problems.append(ConfigProblem(node.path, "must be 200 or 409"))
-            return .ok
+            return nil
         }
         return answer
+    }
+
+    static func decodeMode(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> SourceMode {
+        guard let text = node.string(&problems) else { return .ingest }
+        guard let mode = SourceMode(rawValue: text) else {
+            problems.append(ConfigProblem(node.path, "must be ingest or fulfillment"))
+            return .ingest
+        }
+        return mode
     }
 
     static func resolve(_ path: String, against baseDirectory: String) -> String {

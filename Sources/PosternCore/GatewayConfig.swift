@@ -10,10 +10,11 @@ public struct GatewayConfig: Sendable {
     public var trustedProxies: [CIDR]
     public var connections: ConnectionLimits
     public var sources: [SourceConfig]
+    public var destinations: [DestinationConfig]
 
     public init(listeners: [ListenerConfig], admin: AdminConfig, store: StoreLocation, limits: Limits,
                 audit: AuditOutput, trustedProxies: [CIDR] = [], connections: ConnectionLimits = ConnectionLimits(),
-                sources: [SourceConfig]) {
+                sources: [SourceConfig], destinations: [DestinationConfig] = []) {
         self.listeners = listeners
         self.admin = admin
         self.store = store
@@ -22,6 +23,11 @@ public struct GatewayConfig: Sendable {
         self.trustedProxies = trustedProxies
         self.connections = connections
         self.sources = sources
+        self.destinations = destinations
+    }
+
+    public func destination(named name: String) -> DestinationConfig? {
+        destinations.first { $0.name == name }
     }
 }
 

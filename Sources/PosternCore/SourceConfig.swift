@@ -20,11 +20,17 @@ public struct SourceConfig: Sendable {
     public var allowedSubjects: [String]
     /// Client certificate subject alternative names (DNS names, IP addresses) allowed; empty allows any.
     public var allowedSANs: [String]
+    /// The destinations this source's events are delivered to, by name.
+    public var destinations: [String]
+    public var mode: SourceMode
+    /// How a fulfillment source answers; nil for an ingest source.
+    public var respond: RespondConfig?
 
     public init(name: String, path: String, verify: VerifySpec, schema: String? = nil,
                 idempotencyKey: IdempotencyKeyRule? = nil, onDuplicate: DuplicateAnswer = .ok,
                 maxBodyBytes: Int? = nil, allowIPs: [CIDR] = [], rateLimit: RateLimit? = nil,
-                requiresClientCertificate: Bool = false, allowedSubjects: [String] = [], allowedSANs: [String] = []) {
+                requiresClientCertificate: Bool = false, allowedSubjects: [String] = [], allowedSANs: [String] = [],
+                destinations: [String] = [], mode: SourceMode = .ingest, respond: RespondConfig? = nil) {
         self.name = name
         self.path = path
         self.verify = verify
@@ -37,6 +43,15 @@ public struct SourceConfig: Sendable {
         self.requiresClientCertificate = requiresClientCertificate
         self.allowedSubjects = allowedSubjects
         self.allowedSANs = allowedSANs
+        self.destinations = destinations
+        self.mode = mode
+        self.respond = respond
+    }
+
+    /// The destinations delivered to from the outbox: all but a fulfillment source's upstream, which is called
+    /// while the caller waits.
+    public var queuedDestinations: [String] {
+        destinations.filter { $0 != respond?.upstream }
     }
 }
 

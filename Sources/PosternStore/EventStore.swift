@@ -14,4 +14,6 @@ public protocol EventStore: Sendable {
 public struct CommitReport: Sendable {
     public var batchSize: Int
     public var duration: Duration
+    /// Deliveries written to the outbox by this commit, so the dispatcher can start at once.
+    public var queuedDeliveries: Int = 0
 }

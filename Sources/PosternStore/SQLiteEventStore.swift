@@ -18,11 +18,23 @@ public actor SQLiteEventStore: EventStore {
         var continuation: CheckedContinuation<StoreOutcome, any Error>
     }
 
-    private let connection: SQLiteConnection
+    /// A write other than an insert, committed in the writer's next transaction.
+    struct Write {
+        var run: @Sendable (SQLiteConnection) async throws -> Void
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    /// The writer's connection: every write, in group-committed transactions.
+    let connection: SQLiteConnection
+    /// A second connection for reads, which see committed data only (WAL snapshots).
+    let reader: SQLiteConnection
     private let onCommit: @Sendable (CommitReport) -> Void
     private var queue: [Pending] = []
+    private var writes: [Write] = []
     private var isWriting = false
     private var writer: Task<Void, Never>?
+    /// Deliveries claimed by this process's dispatcher and not yet finished: one SQLite file serves one gateway.
+    var leased: Set<Int64> = []
 
     /// Opens (creating if needed) the database file and brings its schema up to date.
     public static func open(path: String, logger: Logger = Logger(label: "postern.store"),
@@ -34,15 +46,18 @@ public actor SQLiteEventStore: EventStore {
             _ = try await connection.query("PRAGMA journal_mode = WAL", [])
             _ = try await connection.query("PRAGMA synchronous = FULL", [])
             try await migrate(connection)
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            _ = try await reader.query("PRAGMA busy_timeout = 5000", [])
+            return SQLiteEventStore(connection: connection, reader: reader, onCommit: onCommit)
         } catch {
             try? await connection.close()
             throw error
         }
-        return SQLiteEventStore(connection: connection, onCommit: onCommit)
     }
 
-    private init(connection: SQLiteConnection, onCommit: @escaping @Sendable (CommitReport) -> Void) {
+    private init(connection: SQLiteConnection, reader: SQLiteConnection, onCommit: @escaping @Sendable (CommitReport) -> Void) {
         self.connection = connection
+        self.reader = reader
         self.onCommit = onCommit
     }
 
@@ -80,40 +95,76 @@ public actor SQLiteEventStore: EventStore {
         let id = "evt_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         return try await withCheckedThrowingContinuation { continuation in
             queue.append(Pending(event: event, id: id, continuation: continuation))
-            if !isWriting {
-                isWriting = true
-                writer = Task { await self.drain() }
-            }
+            startWriting()
         }
     }
 
-    /// Commits queued inserts, batch after batch, until the queue is empty.
+    /// Runs `body` in the writer's next transaction, with the inserts and other writes waiting then.
+    func write(_ body: @escaping @Sendable (SQLiteConnection) async throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            writes.append(Write(run: body, continuation: continuation))
+            startWriting()
+        }
+    }
+
+    private func startWriting() {
+        guard !isWriting else { return }
+        isWriting = true
+        writer = Task { await self.drain() }
+    }
+
+    /// Commits queued inserts and writes, transaction after transaction, until nothing waits.
     private func drain() async {
-        while !queue.isEmpty {
+        while !queue.isEmpty || !writes.isEmpty {
             let batch = Array(queue.prefix(Self.maxBatch))
             queue.removeFirst(batch.count)
+            let others = writes
+            writes.removeAll()
             let started = ContinuousClock.now
             do {
-                let outcomes = try await commit(batch)
-                onCommit(CommitReport(batchSize: batch.count, duration: ContinuousClock.now - started))
+                let (outcomes, queued) = try await commit(batch, others)
+                onCommit(CommitReport(batchSize: batch.count, duration: ContinuousClock.now - started, queuedDeliveries: queued))
                 for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(returning: outcome) }
+                for write in others { write.continuation.resume() }
             } catch {
                 for pending in batch { pending.continuation.resume(throwing: error) }
+                for write in others { write.continuation.resume(throwing: error) }
             }
         }
         isWriting = false
     }
 
-    /// One transaction: a multi-row insert that skips existing keys, then a lookup of the rows that were already there.
-    private func commit(_ batch: [Pending]) async throws -> [StoreOutcome] {
-        let (inserted, existing) = try await Self.inTransaction(connection) {
-            let inserted = try await insertRows(batch)
-            return (inserted, try await existingIDs(for: batch.filter { !inserted.contains($0.id) }))
+    /// One transaction: a multi-row insert that skips existing keys, the new events' outbox rows, a lookup of the
+    /// events that were already there, then the other writes. Returns the outcomes and the deliveries queued.
+    private func commit(_ batch: [Pending], _ others: [Write]) async throws -> ([StoreOutcome], Int) {
+        let (inserted, existing, queued) = try await Self.inTransaction(connection) {
+            let inserted = batch.isEmpty ? [] : try await insertRows(batch)
+            let queued = try await insertDeliveries(for: batch.filter { inserted.contains($0.id) })
+            let existing = try await existingIDs(for: batch.filter { !inserted.contains($0.id) })
+            for write in others { try await write.run(connection) }
+            return (inserted, existing, queued)
         }
-        return batch.map { pending in
+        let outcomes = batch.map { pending -> StoreOutcome in
             if inserted.contains(pending.id) { return .stored(id: pending.id) }
             return .duplicate(id: existing[KeyPair(pending.event)] ?? pending.id)
         }
+        return (outcomes, queued)
+    }
+
+    /// The outbox rows of newly stored events: one per destination, due at once.
+    private func insertDeliveries(for stored: [Pending]) async throws -> Int {
+        let rows = stored.flatMap { pending in
+            pending.event.destinations.map { (pending.id, $0, pending.event.receivedAt.millisecondsSince1970) }
+        }
+        for chunk in rows.chunked(into: 500) {
+            let placeholders = Array(repeating: "(?, ?, 'pending', ?, ?)", count: chunk.count).joined(separator: ", ")
+            let binds: [SQLiteData] = chunk.flatMap { id, destination, millis in
+                [.text(id), .text(destination), .integer(millis), .integer(millis)]
+            }
+            _ = try await connection.query(
+                "INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at) VALUES \(placeholders)", binds)
+        }
+        return rows.count
     }
 
     private func insertRows(_ batch: [Pending]) async throws -> Set<String> {
@@ -150,7 +201,7 @@ public actor SQLiteEventStore: EventStore {
         return [
             .text(id), .text(event.source), .text(event.idempotencyKey),
             event.correlationID.map { .text($0) } ?? .null,
-            .integer(Int((event.receivedAt.timeIntervalSince1970 * 1000).rounded())),
+            .integer(event.receivedAt.millisecondsSince1970),
             .text(String(decoding: headers, as: UTF8.self)),
             .blob(ByteBuffer(bytes: event.body)),
             .text(String(decoding: verification, as: UTF8.self)),
@@ -168,17 +219,18 @@ public actor SQLiteEventStore: EventStore {
         }
         sql += " ORDER BY received_at, rowid LIMIT ?"
         binds.append(.integer(limit))
-        return try await connection.query(sql, binds).compactMap { row in
+        return try await reader.query(sql, binds).compactMap { row in
             guard let id = row.column("id")?.string, let source = row.column("source")?.string,
                   let key = row.column("idempotency_key")?.string, let millis = row.column("received_at")?.integer
             else { return nil }
             return StoredEvent(id: id, source: source, idempotencyKey: key,
-                               receivedAt: Date(timeIntervalSince1970: TimeInterval(millis) / 1000))
+                               receivedAt: Date(millisecondsSince1970: millis))
         }
     }
 
     public func close() async throws {
         await writer?.value
+        try await reader.close()
         try await connection.close()
     }
 }

@@ -17,5 +17,29 @@ enum SQLiteMigrations {
         CREATE INDEX events_received_at ON events (received_at);
         """,
         "ALTER TABLE events ADD COLUMN client_subject TEXT;",
+        """
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL REFERENCES events (id),
+            destination TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            enqueued_at INTEGER NOT NULL,
+            last_status INTEGER,
+            last_error TEXT,
+            replays INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (event_id, destination)
+        ) STRICT;
+        CREATE INDEX deliveries_due ON deliveries (destination, state, next_attempt_at);
+        CREATE TABLE delivery_attempts (
+            delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
+            attempted_at INTEGER NOT NULL,
+            status INTEGER,
+            latency_ms REAL NOT NULL,
+            error TEXT
+        ) STRICT;
+        CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id);
+        """,
     ]
 }

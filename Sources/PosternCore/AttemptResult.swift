@@ -1,0 +1,65 @@
+/// What one delivery attempt came back with: an HTTP status (with any `Retry-After`), or a failure to get one.
+public struct AttemptResult: Sendable, Equatable {
+    /// How an attempt without an HTTP answer failed.
+    public enum Failure: Sendable, Equatable {
+        case timeout
+        case connection(String)
+    }
+
+    public var status: Int?
+    public var failure: Failure?
+    /// Seconds the backend asked to wait (already converted from an HTTP date).
+    public var retryAfter: Double?
+    public var latency: Double
+    /// The start of the answer's body, kept with a dead letter to explain it.
+    public var bodyExcerpt: String?
+
+    public init(status: Int, retryAfter: Double? = nil, latency: Double = 0, bodyExcerpt: String? = nil) {
+        self.status = status
+        self.retryAfter = retryAfter
+        self.latency = latency
+        self.bodyExcerpt = bodyExcerpt
+    }
+
+    public init(failure: Failure, latency: Double = 0) {
+        self.failure = failure
+        self.latency = latency
+    }
+
+    /// Whether this answer means delivered, worth trying again, or never going to work.
+    public enum Classification: Sendable, Equatable {
+        case delivered
+        case transient(String)
+        case permanent(String)
+    }
+
+    /// 2xx delivered; 408, 429, 5xx, redirects, timeouts and connection errors transient; other 4xx permanent.
+    public var classification: Classification {
+        switch failure {
+        case .timeout?: return .transient("timed out")
+        case .connection(let message)?: return .transient("connection failed: \(message)")
+        case nil: break
+        }
+        let status = status ?? 0
+        switch status {
+        case 200..<300: return .delivered
+        case 300..<400: return .transient("HTTP \(status): redirects are not followed")
+        case 408, 429, 500...: return .transient("HTTP \(status)")
+        default: return .permanent("HTTP \(status)" + (bodyExcerpt.map { ": \($0)" } ?? ""))
+        }
+    }
+
+    /// Whether the backend looked down (for the circuit breaker): no answer, or a 5xx.
+    public var suggestsOutage: Bool {
+        failure != nil || (status ?? 0) >= 500
+    }
+
+    /// A short description for the attempt history: the status, or what went wrong.
+    public var summary: String {
+        switch failure {
+        case .timeout?: "timed out"
+        case .connection(let message)?: "connection failed: \(message)"
+        case nil: "HTTP \(status ?? 0)"
+        }
+    }
+}

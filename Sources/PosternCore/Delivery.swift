@@ -1,0 +1,84 @@
+import Foundation
+
+/// Where a delivery stands: waiting for its next attempt, done, or given up (a dead letter, replayable).
+public enum DeliveryState: String, Sendable, Codable, CaseIterable {
+    case pending
+    case delivered
+    case dead
+}
+
+/// One event's delivery to one destination, as `postern deliveries list` shows it.
+public struct DeliveryRecord: Sendable, Equatable, Codable {
+    public var event: String
+    public var source: String
+    public var destination: String
+    public var state: DeliveryState
+    public var attempts: Int
+    public var lastStatus: Int?
+    public var lastError: String?
+    public var nextAttemptAt: Date?
+
+    public init(event: String, source: String, destination: String, state: DeliveryState, attempts: Int,
+                lastStatus: Int?, lastError: String?, nextAttemptAt: Date?) {
+        self.event = event
+        self.source = source
+        self.destination = destination
+        self.state = state
+        self.attempts = attempts
+        self.lastStatus = lastStatus
+        self.lastError = lastError
+        self.nextAttemptAt = nextAttemptAt
+    }
+}
+
+/// One recorded attempt: when, how it went, how long it took.
+public struct DeliveryAttempt: Sendable, Equatable, Codable {
+    public var destination: String
+    public var time: Date
+    public var status: Int?
+    public var latencyMs: Double
+    public var error: String?
+
+    public init(destination: String, time: Date, status: Int?, latencyMs: Double, error: String?) {
+        self.destination = destination
+        self.time = time
+        self.status = status
+        self.latencyMs = latencyMs
+        self.error = error
+    }
+}
+
+/// A delivery claimed for an attempt, with everything the attempt needs from its event.
+public struct DueDelivery: Sendable {
+    /// The store's id of this delivery row.
+    public var id: Int64
+    public var eventID: String
+    public var source: String
+    public var destination: String
+    public var correlationID: String?
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// Attempts made before this one.
+    public var attempts: Int
+    /// When the delivery was enqueued (or last replayed): its age counts from here.
+    public var enqueuedAt: Date
+
+    public init(id: Int64, eventID: String, source: String, destination: String, correlationID: String?,
+                headers: [(name: String, value: String)], body: [UInt8], attempts: Int, enqueuedAt: Date) {
+        self.id = id
+        self.eventID = eventID
+        self.source = source
+        self.destination = destination
+        self.correlationID = correlationID
+        self.headers = headers
+        self.body = body
+        self.attempts = attempts
+        self.enqueuedAt = enqueuedAt
+    }
+}
+
+/// Which events a replay takes: one by id, or a source's events received in a time range.
+public enum ReplaySelection: Sendable, Equatable {
+    case event(id: String)
+    case source(name: String, since: Date, until: Date?)
+}

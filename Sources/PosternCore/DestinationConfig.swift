@@ -1,0 +1,36 @@
+/// A backend that accepted events are delivered to: where, how long to wait, what to add, how to retry.
+public struct DestinationConfig: Sendable {
+    /// Original request headers forwarded when the destination names none.
+    public static let defaultForwardHeaders = ["content-encoding", "user-agent", "tracestate"]
+
+    public var name: String
+    /// An absolute http or https URL; every delivery is a POST to it.
+    public var url: String
+    /// Seconds one attempt may take, connection and answer included.
+    public var timeout: Double
+    /// Headers added to every delivery, e.g. `Authorization: Bearer ...`.
+    public var headers: [(name: String, value: String)]
+    /// Names (lower case) of the original request's headers that are passed on; nothing else is.
+    public var forwardHeaders: [String]
+    public var retry: RetryPolicy
+    public var circuit: CircuitBreakerPolicy
+    /// A Standard Webhooks secret (`whsec_<base64>`): deliveries then carry `webhook-id`, `webhook-timestamp`
+    /// and `webhook-signature`.
+    public var signingSecret: String?
+    /// How many deliveries to this destination may be in flight at once.
+    public var concurrency: Int
+
+    public init(name: String, url: String, timeout: Double = 10, headers: [(name: String, value: String)] = [],
+                forwardHeaders: [String] = DestinationConfig.defaultForwardHeaders, retry: RetryPolicy = RetryPolicy(),
+                circuit: CircuitBreakerPolicy = CircuitBreakerPolicy(), signingSecret: String? = nil, concurrency: Int = 8) {
+        self.name = name
+        self.url = url
+        self.timeout = timeout
+        self.headers = headers
+        self.forwardHeaders = forwardHeaders
+        self.retry = retry
+        self.circuit = circuit
+        self.signingSecret = signingSecret
+        self.concurrency = concurrency
+    }
+}

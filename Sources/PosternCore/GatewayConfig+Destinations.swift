@@ -1,0 +1,112 @@
+import Foundation
+
+extension GatewayConfig {
+    static let destinationKeys: Set<String> = [
+        "name", "url", "timeout", "headers", "forwardHeaders", "retry", "circuit", "signing", "concurrency",
+    ]
+
+    static func decodeDestinations(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [DestinationConfig] {
+        let decoded = node.elements(&problems).compactMap { element in
+            decodeDestination(element, &problems).map { (node: element, destination: $0) }
+        }
+        reportRepeats(decoded.map { ($0.node["name"].path, $0.destination.name) }, &problems)
+        return decoded.map(\.destination)
+    }
+
+    static func decodeDestination(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> DestinationConfig? {
+        node.rejectUnknownKeys(destinationKeys, &problems)
+        let name = node["name"].requiredString(&problems)
+        let url = node["url"].requiredString(&problems)
+        if let url, !isHTTPURL(url) {
+            problems.append(ConfigProblem(node["url"].path, "must be an absolute http:// or https:// URL, found \"\(url)\""))
+        }
+        var destination = DestinationConfig(name: name ?? "", url: url ?? "")
+        destination.timeout = node["timeout"].seconds(&problems) ?? destination.timeout
+        destination.headers = decodeHeaderMap(node["headers"], &problems)
+        if node["forwardHeaders"].isPresent {
+            destination.forwardHeaders = node["forwardHeaders"].strings(&problems).map { $0.lowercased() }
+        }
+        destination.retry = decodeRetry(node["retry"], &problems)
+        destination.circuit = decodeCircuit(node["circuit"], &problems)
+        node["signing"].rejectUnknownKeys(["secret"], &problems)
+        if let secret = node["signing"]["secret"].string(&problems) {
+            if StandardWebhooksSecret.keyBytes(secret) == nil {
+                problems.append(ConfigProblem(node["signing"]["secret"].path,
+                    "must be a Standard Webhooks secret: whsec_ followed by base64 (24 to 64 bytes)"))
+            }
+            destination.signingSecret = secret
+        } else if node["signing"].isPresent {
+            problems.append(ConfigProblem(node["signing"]["secret"].path, "is required"))
+        }
+        destination.concurrency = node["concurrency"].positiveInt(&problems) ?? destination.concurrency
+        guard name != nil, url != nil else { return nil }
+        return destination
+    }
+
+    static func decodeRetry(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> RetryPolicy {
+        node.rejectUnknownKeys(["maxAttempts", "minDelay", "maxDelay", "maxAge", "retryAfterCap"], &problems)
+        var policy = RetryPolicy()
+        policy.maxAttempts = node["maxAttempts"].positiveInt(&problems) ?? policy.maxAttempts
+        policy.minDelay = node["minDelay"].seconds(&problems) ?? policy.minDelay
+        policy.maxDelay = node["maxDelay"].seconds(&problems) ?? max(policy.maxDelay, policy.minDelay)
+        policy.maxAge = node["maxAge"].seconds(&problems) ?? policy.maxAge
+        policy.retryAfterCap = node["retryAfterCap"].seconds(&problems) ?? policy.retryAfterCap
+        if policy.maxDelay < policy.minDelay {
+            problems.append(ConfigProblem(node["maxDelay"].path, "must not be less than minDelay (\(policy.minDelay) s)"))
+        }
+        return policy
+    }
+
+    static func decodeCircuit(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> CircuitBreakerPolicy {
+        node.rejectUnknownKeys(["failureThreshold", "cooldown"], &problems)
+        var policy = CircuitBreakerPolicy()
+        policy.failureThreshold = node["failureThreshold"].positiveInt(&problems) ?? policy.failureThreshold
+        policy.cooldown = node["cooldown"].seconds(&problems) ?? policy.cooldown
+        return policy
+    }
+
+    /// A mapping of header names to values, in name order.
+    static func decodeHeaderMap(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [(name: String, value: String)] {
+        guard node.isPresent else { return [] }
+        guard case .map(let map)? = node.value else {
+            problems.append(ConfigProblem(node.path, "must be a mapping of header names to values"))
+            return []
+        }
+        return map.keys.sorted().compactMap { name in
+            node[name].requiredString(&problems).map { (name, $0) }
+        }
+    }
+
+    static func decodeRespond(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> RespondConfig {
+        node.rejectUnknownKeys(["upstream", "timeout", "fallback"], &problems)
+        let fallback = node["fallback"].elements(&problems).map { JSONValue($0.value ?? .null) }
+        var respond = RespondConfig(upstream: node["upstream"].string(&problems),
+                                    fallback: fallback.isEmpty ? [.object(["type": .string("text"), "value": .string("")])] : fallback)
+        respond.timeout = node["timeout"].seconds(&problems) ?? respond.timeout
+        return respond
+    }
+
+    /// Every destination a source names must be configured.
+    static func checkDestinationNames(_ sources: [(node: ConfigNode, source: SourceConfig)],
+                                      destinations: [DestinationConfig], _ problems: inout [ConfigProblem]) {
+        let known = Set(destinations.map(\.name))
+        let list = known.sorted().joined(separator: ", ")
+        for (node, source) in sources {
+            for (index, name) in source.destinations.enumerated() where !known.contains(name) {
+                problems.append(ConfigProblem(node["destinations"].path + "[\(index)]",
+                    "no destination is named \"\(name)\" (configured: \(list.isEmpty ? "none" : list))"))
+            }
+            if let upstream = source.respond?.upstream, !known.contains(upstream) {
+                problems.append(ConfigProblem(node["respond"]["upstream"].path,
+                    "no destination is named \"\(upstream)\" (configured: \(list.isEmpty ? "none" : list))"))
+            }
+        }
+    }
+
+    static func isHTTPURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+            return false
+        }
+        return scheme == "http" || scheme == "https"
+    }
+}

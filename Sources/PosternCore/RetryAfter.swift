@@ -1,0 +1,26 @@
+import Foundation
+
+/// Reads an HTTP `Retry-After` value: delay seconds, or an HTTP date (IMF-fixdate, RFC 850 or asctime).
+public enum RetryAfter {
+    /// Seconds to wait from `now`; nil when the value is neither form. A date in the past means 0.
+    public static func seconds(_ value: String, now: Date) -> Double? {
+        let text = value.trimmingSpaces
+        if let seconds = Double(text), seconds.isFinite {
+            return max(0, seconds)
+        }
+        for format in formats {
+            if let date = format.date(from: text) { return max(0, date.timeIntervalSince(now)) }
+        }
+        return nil
+    }
+
+    private static let formats: [DateFormatter] = [
+        "EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy",
+    ].map { pattern in
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = pattern
+        return formatter
+    }
+}

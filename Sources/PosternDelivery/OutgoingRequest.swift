@@ -1,0 +1,48 @@
+import Foundation
+import PosternCore
+import PosternVerify
+
+/// The POST a delivery attempt sends: the original raw body, `Content-Type`, `Idempotency-Key` (the event id, the
+/// same on every attempt and replay), `X-Correlation-Id`, a W3C `traceparent`, the allowlisted original headers,
+/// the destination's own headers, and Standard Webhooks signature headers when the destination signs.
+public struct OutgoingRequest: Sendable {
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(_ delivery: DueDelivery, to destination: DestinationConfig, now: Date) {
+        func original(_ name: String) -> String? {
+            delivery.headers.first { $0.name.lowercased() == name }?.value
+        }
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", original("content-type") ?? "application/json"),
+            ("Idempotency-Key", delivery.eventID),
+            ("X-Correlation-Id", delivery.correlationID ?? delivery.eventID),
+            ("traceparent", TraceParent.child(of: original("traceparent"))),
+        ]
+        for name in destination.forwardHeaders where !Self.reserved.contains(name) {
+            if let value = original(name) { headers.append((name, value)) }
+        }
+        headers += destination.headers
+        if let secret = destination.signingSecret, let key = StandardWebhooksSecret.keyBytes(secret) {
+            headers += Self.standardWebhooksSigner.headers(body: delivery.body, keyBytes: key, timestamp: now,
+                                                           id: delivery.eventID)
+        }
+        self.url = destination.url
+        self.headers = headers
+        self.body = delivery.body
+    }
+
+    /// Headers the gateway sets itself, never copied from the original request.
+    static let reserved: Set<String> = [
+        "content-type", "content-length", "host", "idempotency-key", "x-correlation-id", "traceparent", "authorization",
+        "connection", "transfer-encoding", "webhook-id", "webhook-timestamp", "webhook-signature",
+    ]
+
+    static let standardWebhooksSigner: HMACSigner = {
+        guard case .hmac(let descriptor)? = Preset.all["standard-webhooks"]?.method else {
+            preconditionFailure("the standard-webhooks preset is an HMAC preset")
+        }
+        return HMACSigner(descriptor: descriptor)
+    }()
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+extension Date {
+    /// The time as whole milliseconds since 1970, as the stores keep it.
+    var millisecondsSince1970: Int {
+        Int((timeIntervalSince1970 * 1000).rounded())
+    }
+
+    init(millisecondsSince1970 millis: Int) {
+        self.init(timeIntervalSince1970: TimeInterval(millis) / 1000)
+    }
+}
+
+extension Array {
+    /// The elements in consecutive slices of at most `size`.
+    func chunked(into size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

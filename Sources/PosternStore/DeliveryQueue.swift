@@ -1,0 +1,38 @@
+import Foundation
+import PosternCore
+
+/// The outbox: deliveries written with their events, claimed by the dispatcher, finished attempt by attempt,
+/// listed and replayed by operators.
+public protocol DeliveryQueue: Sendable {
+    /// Claims up to `limit` pending deliveries of `destination` that are due at `now`, oldest due first.
+    /// A claimed delivery is not handed out again until it is finished or released.
+    func claimDue(destination: String, now: Date, limit: Int) async throws -> [DueDelivery]
+    /// Records an attempt and what follows it (delivered, retry at a time, dead letter); durable when it returns.
+    func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, now: Date) async throws
+    /// Gives back a claimed delivery without an attempt (on shutdown).
+    func release(_ delivery: DueDelivery) async
+    /// Deliveries, newest event first, optionally in one state or of one event.
+    func deliveries(state: DeliveryState?, event: String?, limit: Int) async throws -> [DeliveryRecord]
+    /// Every attempt made for an event's deliveries, oldest first.
+    func attempts(event: String) async throws -> [DeliveryAttempt]
+    /// Queues the selected events again, to `destinations(source)` each: new deliveries are created, existing
+    /// ones reset to pending with their attempts cleared. Calls `progress(done, total)` after each batch of events;
+    /// returns how many deliveries were queued.
+    func replay(_ selection: ReplaySelection, destinations: @escaping @Sendable (String) -> [String], now: Date,
+                progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Int
+    /// How many deliveries wait (pending) and how many are dead, per destination.
+    func depth() async throws -> [QueueDepth]
+}
+
+/// One destination's backlog.
+public struct QueueDepth: Sendable, Equatable {
+    public var destination: String
+    public var pending: Int
+    public var dead: Int
+
+    public init(destination: String, pending: Int, dead: Int) {
+        self.destination = destination
+        self.pending = pending
+        self.dead = dead
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import PosternCore
+import SQLiteNIO
+
+/// The outbox on SQLite. Claims are leases held in this process (one SQLite file serves one gateway); every
+/// change goes through the writer and shares its group commits.
+extension SQLiteEventStore: DeliveryQueue {
+    /// The most deliveries one claim returns.
+    static let maxClaim = 500
+    /// The events replayed per transaction.
+    static let replayBatch = 500
+
+    public func claimDue(destination: String, now: Date, limit: Int) async throws -> [DueDelivery] {
+        let wanted = min(limit, Self.maxClaim)
+        guard wanted > 0 else { return [] }
+        let rows = try await reader.query("""
+            SELECT d.id, d.event_id, d.attempts, d.enqueued_at, e.source, e.correlation_id, e.headers, e.body
+            FROM deliveries d JOIN events e ON e.id = d.event_id
+            WHERE d.destination = ? AND d.state = 'pending' AND d.next_attempt_at <= ?
+            ORDER BY d.next_attempt_at, d.id LIMIT ?
+            """, [.text(destination), .integer(now.millisecondsSince1970), .integer(wanted + leased.count)])
+        var claimed: [DueDelivery] = []
+        for row in rows where claimed.count < wanted {
+            guard let id = row.column("id")?.integer.map(Int64.init), !leased.contains(id),
+                  let eventID = row.column("event_id")?.string, let source = row.column("source")?.string,
+                  let attempts = row.column("attempts")?.integer, let enqueued = row.column("enqueued_at")?.integer,
+                  let body = row.column("body")?.blob
+            else { continue }
+            claimed.append(DueDelivery(
+                id: id, eventID: eventID, source: source, destination: destination,
+                correlationID: row.column("correlation_id")?.string,
+                headers: Self.headers(fromJSON: row.column("headers")?.string ?? "[]"),
+                body: Array(body.readableBytesView), attempts: attempts,
+                enqueuedAt: Date(millisecondsSince1970: enqueued)))
+        }
+        leased.formUnion(claimed.map(\.id))
+        return claimed
+    }
+
+    public func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, now: Date) async throws {
+        defer { leased.remove(delivery.id) }
+        let (state, next, error): (DeliveryState, Date?, String?) = switch verdict {
+        case .delivered: (.delivered, nil, nil)
+        case .retry(let after, let reason): (.pending, now.addingTimeInterval(after), reason)
+        case .dead(let reason): (.dead, nil, reason)
+        }
+        let attemptBinds: [SQLiteData] = [
+            .integer(Int(delivery.id)), .integer(attempt.time.millisecondsSince1970),
+            attempt.status.map { .integer($0) } ?? .null, .float(attempt.latencyMs), attempt.error.map { .text($0) } ?? .null,
+        ]
+        let updateBinds: [SQLiteData] = [
+            .text(state.rawValue), attempt.status.map { .integer($0) } ?? .null, error.map { .text($0) } ?? .null,
+            next.map { .integer($0.millisecondsSince1970) } ?? .null, .integer(Int(delivery.id)),
+        ]
+        try await write { connection in
+            _ = try await connection.query("""
+                INSERT INTO delivery_attempts (delivery_id, attempted_at, status, latency_ms, error) VALUES (?, ?, ?, ?, ?)
+                """, attemptBinds)
+            _ = try await connection.query("""
+                UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?,
+                    next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ?
+                """, updateBinds)
+        }
+    }
+
+    public func release(_ delivery: DueDelivery) {
+        leased.remove(delivery.id)
+    }
+
+    public func deliveries(state: DeliveryState?, event: String?, limit: Int) async throws -> [DeliveryRecord] {
+        var conditions: [String] = []
+        var binds: [SQLiteData] = []
+        if let state {
+            conditions.append("d.state = ?")
+            binds.append(.text(state.rawValue))
+        }
+        if let event {
+            conditions.append("d.event_id = ?")
+            binds.append(.text(event))
+        }
+        binds.append(.integer(limit))
+        let rows = try await reader.query("""
+            SELECT d.event_id, e.source, d.destination, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at
+            FROM deliveries d JOIN events e ON e.id = d.event_id
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY d.id LIMIT ?
+            """, binds)
+        return rows.compactMap { row in
+            guard let event = row.column("event_id")?.string, let source = row.column("source")?.string,
+                  let destination = row.column("destination")?.string,
+                  let state = row.column("state")?.string.flatMap(DeliveryState.init),
+                  let attempts = row.column("attempts")?.integer else { return nil }
+            return DeliveryRecord(
+                event: event, source: source, destination: destination, state: state, attempts: attempts,
+                lastStatus: row.column("last_status")?.integer, lastError: row.column("last_error")?.string,
+                nextAttemptAt: state == .pending ? row.column("next_attempt_at")?.integer.map(Date.init(millisecondsSince1970:)) : nil)
+        }
+    }
+
+    public func attempts(event: String) async throws -> [DeliveryAttempt] {
+        let rows = try await reader.query("""
+            SELECT d.destination, a.attempted_at, a.status, a.latency_ms, a.error
+            FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+            WHERE d.event_id = ? ORDER BY a.rowid
+            """, [.text(event)])
+        return rows.compactMap { row in
+            guard let destination = row.column("destination")?.string, let time = row.column("attempted_at")?.integer,
+                  let latency = row.column("latency_ms")?.double else { return nil }
+            return DeliveryAttempt(destination: destination, time: Date(millisecondsSince1970: time),
+                                   status: row.column("status")?.integer, latencyMs: latency,
+                                   error: row.column("error")?.string)
+        }
+    }
+
+    public func replay(_ selection: ReplaySelection, destinations: @escaping @Sendable (String) -> [String], now: Date,
+                       progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Int {
+        let (filter, filterBinds) = Self.filter(selection)
+        let total = try await reader.query("SELECT count(*) AS n FROM events WHERE \(filter)", filterBinds)
+            .first?.column("n")?.integer ?? 0
+        var done = 0
+        var queued = 0
+        var cursor = 0
+        while done < total {
+            let rows = try await reader.query(
+                "SELECT rowid AS r, id, source FROM events WHERE \(filter) AND rowid > ? ORDER BY rowid LIMIT ?",
+                filterBinds + [.integer(cursor), .integer(Self.replayBatch)])
+            guard let last = rows.last?.column("r")?.integer else { break }
+            cursor = last
+            let pairs = rows.flatMap { row -> [(String, String)] in
+                guard let id = row.column("id")?.string, let source = row.column("source")?.string else { return [] }
+                return destinations(source).map { (id, $0) }
+            }
+            try await requeue(pairs, now: now)
+            queued += pairs.count
+            done += rows.count
+            progress(done, total)
+        }
+        return queued
+    }
+
+    /// Creates or resets to pending the delivery of each (event, destination), due now.
+    private func requeue(_ pairs: [(event: String, destination: String)], now: Date) async throws {
+        let millis = now.millisecondsSince1970
+        let chunks = pairs.chunked(into: 500).map { chunk in
+            (Array(repeating: "(?, ?, 'pending', ?, ?)", count: chunk.count).joined(separator: ", "),
+             chunk.flatMap { pair -> [SQLiteData] in [.text(pair.event), .text(pair.destination), .integer(millis), .integer(millis)] })
+        }
+        try await write { connection in
+            for (placeholders, binds) in chunks {
+                _ = try await connection.query("""
+                    INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at) VALUES \(placeholders)
+                    ON CONFLICT (event_id, destination) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL,
+                        next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at, replays = replays + 1
+                    """, binds)
+            }
+        }
+    }
+
+    private static func filter(_ selection: ReplaySelection) -> (String, [SQLiteData]) {
+        switch selection {
+        case .event(let id):
+            return ("id = ?", [.text(id)])
+        case .source(let name, let since, let until):
+            return ("source = ? AND received_at >= ? AND received_at < ?",
+                    [.text(name), .integer(since.millisecondsSince1970), .integer((until ?? .distantFuture).millisecondsSince1970)])
+        }
+    }
+
+    public func depth() async throws -> [QueueDepth] {
+        let rows = try await reader.query("""
+            SELECT destination, state, count(*) AS n FROM deliveries WHERE state IN ('pending', 'dead')
+            GROUP BY destination, state ORDER BY destination
+            """, [])
+        var depths: [String: QueueDepth] = [:]
+        for row in rows {
+            guard let destination = row.column("destination")?.string, let count = row.column("n")?.integer else { continue }
+            var depth = depths[destination] ?? QueueDepth(destination: destination, pending: 0, dead: 0)
+            if row.column("state")?.string == DeliveryState.dead.rawValue { depth.dead = count } else { depth.pending = count }
+            depths[destination] = depth
+        }
+        return depths.keys.sorted().map { depths[$0]! }
+    }
+
+    /// The stored header list `[[name, value], ...]`.
+    static func headers(fromJSON text: String) -> [(name: String, value: String)] {
+        guard let pairs = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String]] else { return [] }
+        return pairs.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
+    }
+}

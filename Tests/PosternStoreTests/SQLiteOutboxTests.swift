@@ -1,0 +1,104 @@
+import Foundation
+import PosternCore
+import PosternStore
+import Testing
+
+/// The outbox on a real SQLite file: rows written with new events only, claims as leases, attempts recorded,
+/// replay, and what survives reopening.
+struct SQLiteOutboxTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("postern-outbox-\(UUID().uuidString).db").path
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func event(_ key: String, destinations: [String] = ["a", "b"], at time: Date? = nil) -> IncomingEvent {
+        IncomingEvent(source: "s", idempotencyKey: key, correlationID: "c-\(key)", receivedAt: time ?? now,
+                      headers: [("Content-Type", "application/json"), ("traceparent", "00-\(String(repeating: "1", count: 32))-\(String(repeating: "2", count: 16))-01")],
+                      body: Array("{\"k\":\"\(key)\"}".utf8), verification: Verification(scheme: "test"),
+                      callerAddress: nil, destinations: destinations)
+    }
+
+    func id(_ outcome: StoreOutcome) -> String {
+        switch outcome { case .stored(let id), .duplicate(let id): id }
+    }
+
+    @Test func newEventsGetOneDeliveryPerDestinationAndDuplicatesNone() async throws {
+        let store = try await SQLiteEventStore.open(path: path)
+        let first = try await store.insert(event("x"))
+        _ = try await store.insert(event("x"))
+        _ = try await store.insert(event("y", destinations: []))
+        let rows = try await store.deliveries(state: nil, event: nil, limit: 100)
+        #expect(rows.map(\.destination) == ["a", "b"])
+        #expect(rows.allSatisfy { $0.event == id(first) && $0.state == .pending && $0.attempts == 0 && $0.nextAttemptAt == now })
+        #expect(try await store.depth() == [QueueDepth(destination: "a", pending: 1, dead: 0), QueueDepth(destination: "b", pending: 1, dead: 0)])
+        try await store.close()
+    }
+
+    @Test func aClaimedDeliveryIsNotHandedOutTwiceUntilFinished() async throws {
+        let store = try await SQLiteEventStore.open(path: path)
+        let stored = id(try await store.insert(event("x", destinations: ["a"])))
+        let claimed = try await store.claimDue(destination: "a", now: now, limit: 10)
+        #expect(claimed.map(\.eventID) == [stored])
+        #expect(claimed.first?.body == Array("{\"k\":\"x\"}".utf8))
+        #expect(claimed.first?.correlationID == "c-x")
+        #expect(claimed.first?.headers.first?.value == "application/json")
+        #expect(try await store.claimDue(destination: "a", now: now, limit: 10).isEmpty)
+
+        let later = now.addingTimeInterval(5)
+        try await store.finish(claimed[0], attempt: DeliveryAttempt(destination: "a", time: now, status: 503, latencyMs: 12, error: "HTTP 503"),
+                               verdict: .retry(after: 5, reason: "HTTP 503"), now: now)
+        #expect(try await store.claimDue(destination: "a", now: later.addingTimeInterval(-0.001), limit: 10).isEmpty, "not due yet")
+        let again = try await store.claimDue(destination: "a", now: later, limit: 10)
+        #expect(again.map(\.attempts) == [1])
+        try await store.finish(again[0], attempt: DeliveryAttempt(destination: "a", time: later, status: 200, latencyMs: 3, error: nil),
+                               verdict: .delivered, now: later)
+        let record = try await store.deliveries(state: nil, event: stored, limit: 10)
+        #expect(record == [DeliveryRecord(event: stored, source: "s", destination: "a", state: .delivered, attempts: 2,
+                                          lastStatus: 200, lastError: nil, nextAttemptAt: nil)])
+        #expect(try await store.attempts(event: stored).map(\.status) == [503, 200])
+        try await store.close()
+    }
+
+    @Test func pendingDeliveriesSurviveReopening() async throws {
+        var store = try await SQLiteEventStore.open(path: path)
+        _ = try await store.insert(event("x", destinations: ["a"]))
+        _ = try await store.claimDue(destination: "a", now: now, limit: 10)
+        try await store.close()
+        store = try await SQLiteEventStore.open(path: path)
+        #expect(try await store.claimDue(destination: "a", now: now, limit: 10).count == 1, "a claim does not outlive the process")
+        try await store.close()
+    }
+
+    @Test func replayRequeuesDeadLettersAndAddsMissingDestinations() async throws {
+        let store = try await SQLiteEventStore.open(path: path)
+        var ids: [String] = []
+        for index in 0..<7 {
+            ids.append(id(try await store.insert(event("e\(index)", destinations: ["a"], at: now.addingTimeInterval(Double(index))))))
+        }
+        for delivery in try await store.claimDue(destination: "a", now: now.addingTimeInterval(10), limit: 10) {
+            try await store.finish(delivery, attempt: DeliveryAttempt(destination: "a", time: now, status: 410, latencyMs: 1, error: "HTTP 410"),
+                                   verdict: .dead(reason: "HTTP 410"), now: now)
+        }
+        #expect(try await store.deliveries(state: .dead, event: nil, limit: 100).count == 7)
+
+        let one = try await store.replay(.event(id: ids[0]), destinations: { _ in ["a"] }, now: now, progress: { _, _ in })
+        #expect(one == 1)
+        #expect(try await store.deliveries(state: .pending, event: nil, limit: 100).map(\.event) == [ids[0]])
+        #expect(try await store.deliveries(state: .pending, event: nil, limit: 100).first?.attempts == 0)
+
+        let progress = ProgressLog()
+        let ranged = try await store.replay(.source(name: "s", since: now.addingTimeInterval(2), until: now.addingTimeInterval(5)),
+                                            destinations: { _ in ["a", "c"] }, now: now, progress: { progress.add($0, $1) })
+        #expect(ranged == 6, "events 2, 3, 4 to a (reset) and to c (new)")
+        #expect(progress.entries.last.map { [$0.0, $0.1] } == [3, 3])
+        #expect(Set(try await store.deliveries(state: .pending, event: nil, limit: 100).map(\.event)) == Set([ids[0], ids[2], ids[3], ids[4]]))
+        #expect(try await store.replay(.event(id: "evt_missing"), destinations: { _ in ["a"] }, now: now, progress: { _, _ in }) == 0)
+        try await store.close()
+    }
+}
+
+/// Progress reports collected from a replay.
+final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [(Int, Int)] = []
+    func add(_ done: Int, _ total: Int) { lock.withLock { list.append((done, total)) } }
+    var entries: [(Int, Int)] { lock.withLock { list } }
+}
