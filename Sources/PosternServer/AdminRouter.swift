@@ -2,12 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PosternCore
+import PosternStore
 import PosternVerify
 
 /// The admin listener's routes: health, readiness, metrics, and the token-guarded `/admin/*` API.
 public enum AdminRouter {
     public static func make(sources: SourceTable, observer: DecisionObserver, readiness: Readiness,
-                            reloader: TLSReloader? = nil, token: String?,
+                            reloader: TLSReloader? = nil, token: String?, deliveries: DeliveryAdmin? = nil,
                             clock: @escaping @Sendable () -> Date = Date.init) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("/healthz") { _, _ in JSONResponse.make(status: 200, ["status": "ok"]) }
@@ -21,7 +22,10 @@ public enum AdminRouter {
             return JSONResponse.make(status: 200, ["status": "ready"])
         }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            if let deliveries {
+                await DeliveryMonitor.recordDepth(deliveries.queue, destinations: deliveries.destinations, into: observer.metrics)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: observer.metrics.exposition())))
         }
         let admin = router.group("/admin").add(middleware: AdminTokenMiddleware(token: token))
@@ -33,6 +37,7 @@ public enum AdminRouter {
         admin.get("/audit/summary") { _, _ in
             JSONResponse.make(status: 200, observer.summary.document(for: sources.sources))
         }
+        if let deliveries { deliveries.addRoutes(to: admin) }
         admin.post("/sources/:name/verify") { request, context in
             guard let name = context.parameters.get("name"), let source = sources.source(named: name) else {
                 return JSONResponse.refusal(Refusal(.unknownSource, "no source has that name"))

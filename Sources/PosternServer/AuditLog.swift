@@ -2,7 +2,8 @@ import Foundation
 import PosternCore
 import Synchronization
 
-/// Writes one JSON line per decision to standard output or to a file, in the order decisions are made.
+/// Writes one JSON line per decision (requests, dead letters, replays) to standard output or to a file, in the
+/// order decisions are made.
 public final class AuditLog: Sendable {
     private let handle: Mutex<FileHandle>
     private let encoder: JSONEncoder
@@ -29,7 +30,7 @@ public final class AuditLog: Sendable {
         self.encoder = encoder
     }
 
-    public func write(_ record: AuditRecord) {
+    public func write(_ record: some Encodable) {
         guard var line = try? encoder.encode(record) else { return }
         line.append(UInt8(ascii: "\n"))
         handle.withLock { try? $0.write(contentsOf: line) }

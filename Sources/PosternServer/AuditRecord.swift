@@ -17,5 +17,7 @@ public struct AuditRecord: Sendable, Encodable {
     public var correlationId: String?
     public var scheme: String?
     public var secretIndex: Int?
+    /// A fulfillment source's answer: `upstream`, or `fallback: <why>`.
+    public var answer: String?
     public var latencyMs: Double
 }

@@ -15,5 +15,7 @@ public struct Decision: Sendable {
     public var eventID: String?
     public var correlationID: String?
     public var verification: Verification?
+    /// How a fulfillment source's answer was made: `upstream`, or `fallback: <why>`.
+    public var answer: String?
     public var latency: Duration = .zero
 }

@@ -23,7 +23,7 @@ public struct DecisionObserver: Sendable {
             decision: outcome, reason: decision.reason.rawValue, status: decision.status,
             caller: decision.caller, clientSubject: decision.clientIdentity?.subject, eventId: decision.eventID,
             correlationId: decision.correlationID,
-            scheme: decision.verification?.scheme, secretIndex: decision.verification?.secretIndex,
+            scheme: decision.verification?.scheme, secretIndex: decision.verification?.secretIndex, answer: decision.answer,
             latencyMs: (decision.latency.seconds * 1_000_000).rounded() / 1000))
         metrics.recordRequest(source: decision.source ?? "", outcome: outcome, reason: decision.reason.rawValue,
                               seconds: decision.latency.seconds)

@@ -4,6 +4,7 @@ import HummingbirdCore
 import NIOCore
 import Logging
 import PosternCore
+import PosternDelivery
 import PosternStore
 import ServiceLifecycle
 import UnixSignals
@@ -41,20 +42,27 @@ public struct Gateway {
         return stores
     }
 
-    /// Opens the store, serves until SIGTERM or SIGINT, lets in-flight requests finish, then closes the store.
+    /// Opens the store, serves and delivers until SIGTERM or SIGINT, lets in-flight requests and delivery attempts
+    /// finish, then closes the store.
     public func run() async throws {
         let metrics = Metrics()
         let readiness = Readiness()
         let reloader = TLSReloader(stores: tlsStores, hangups: await UnixSignalsSequence(trapping: .sighup),
                                    metrics: metrics, logger: logger)
-        let store = try await openStore(metrics: metrics)
-        let observer = DecisionObserver(audit: try AuditLog(config.audit), metrics: metrics, summary: AuditSummary(),
-                                        logger: logger)
+        let doorbell = Doorbell()
+        let store = try await openStore(metrics: metrics, doorbell: doorbell)
+        let audit = try AuditLog(config.audit)
+        let observer = DecisionObserver(audit: audit, metrics: metrics, summary: AuditSummary(), logger: logger)
+        let client = DeliveryClient()
+        let dispatcher = Dispatcher(queue: store, destinations: config.destinations, client: client,
+                                    observer: DeliveryMonitor(metrics: metrics, audit: audit), doorbell: doorbell,
+                                    logger: logger)
         let callers = CallerResolver(trustedProxies: config.trustedProxies)
         let rateLimiter = RateLimiter(sources: sources.sources)
+        let fulfiller = Fulfiller(client: client, destinations: config.destinations)
         let listeners = config.listeners.map { listener in
             Application(responder: IngestResponder(sources: sources, store: store, observer: observer, callers: callers,
-                                                   rateLimiter: rateLimiter, isTLS: listener.tls != nil),
+                                                   rateLimiter: rateLimiter, fulfiller: fulfiller, isTLS: listener.tls != nil),
                         server: serverBuilder(listener, reloader),
                         configuration: .init(address: .hostname(listener.address.host, port: listener.address.port),
                                              serverName: nil,
@@ -63,19 +71,23 @@ public struct Gateway {
         }
         let admin = Application(
             router: AdminRouter.make(sources: sources, observer: observer, readiness: readiness, reloader: reloader,
-                                     token: config.admin.token),
+                                     token: config.admin.token,
+                                     deliveries: DeliveryAdmin(queue: store, config: config, audit: audit)),
             configuration: .init(address: .hostname(config.admin.listen.host, port: config.admin.listen.port), serverName: nil),
             logger: logger)
-        // Shut down in reverse: readiness turns false first, then the webhook listeners drain, then admin stops.
-        let services: [any Service] = [admin, reloader] + listeners + [ReadinessService(readiness: readiness)]
+        // Shut down in reverse: readiness turns false first, then the webhook listeners drain, then the dispatcher
+        // finishes its attempts, then admin stops.
+        let services: [any Service] = [admin, reloader, dispatcher] + listeners + [ReadinessService(readiness: readiness)]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
+            await client.shutdown()
             try? await store.close()
             throw error
         }
+        await client.shutdown()
         try await store.close()
         logger.info("postern stopped; store closed")
     }
@@ -85,11 +97,14 @@ public struct Gateway {
         return .reloadableTLS(store, limits: config.connections)
     }
 
-    private func openStore(metrics: Metrics) async throws -> any EventStore {
+    private func openStore(metrics: Metrics, doorbell: Doorbell) async throws -> any EventStore & DeliveryQueue {
         switch config.store {
         case .sqlite(let path):
             return try await SQLiteEventStore.open(path: path, logger: logger) { report in
-                metrics.recordCommit(batchSize: report.batchSize, seconds: report.duration.seconds)
+                if report.batchSize > 0 {
+                    metrics.recordCommit(batchSize: report.batchSize, seconds: report.duration.seconds)
+                }
+                if report.queuedDeliveries > 0 { doorbell.ring() }
             }
         }
     }

@@ -18,6 +18,8 @@ public struct IngestResponder: HTTPResponder {
     let observer: DecisionObserver
     let callers: CallerResolver
     let rateLimiter: RateLimiter
+    /// Answers fulfillment sources.
+    let fulfiller: Fulfiller
     /// Whether connections carry TLS, so a client certificate is worth asking the connection for.
     let isTLS: Bool
     let clock: @Sendable () -> Date
@@ -26,12 +28,13 @@ public struct IngestResponder: HTTPResponder {
 
     public init(sources: SourceTable, store: any EventStore, observer: DecisionObserver,
                 callers: CallerResolver = CallerResolver(trustedProxies: []), rateLimiter: RateLimiter? = nil,
-                isTLS: Bool = false, clock: @escaping @Sendable () -> Date = Date.init) {
+                fulfiller: Fulfiller = Fulfiller(), isTLS: Bool = false, clock: @escaping @Sendable () -> Date = Date.init) {
         self.sources = sources
         self.store = store
         self.observer = observer
         self.callers = callers
         self.rateLimiter = rateLimiter ?? RateLimiter(sources: sources.sources)
+        self.fulfiller = fulfiller
         self.isTLS = isTLS
         self.clock = clock
     }
@@ -79,8 +82,8 @@ public struct IngestResponder: HTTPResponder {
             source: source.name, idempotencyKey: checked.idempotencyKey, correlationID: checked.correlationID,
             receivedAt: decision.time, headers: source.keptHeaders(headers), body: body,
             verification: checked.verification, callerAddress: decision.caller,
-            clientSubject: decision.clientIdentity?.subject)
-        return await store(event, source: source, &decision)
+            clientSubject: decision.clientIdentity?.subject, destinations: source.config.queuedDestinations)
+        return await store(event, source: source, document: checked.document, &decision)
     }
 
     /// The guards before the body is read: client certificate, allowed addresses, rate limit.
@@ -92,7 +95,7 @@ public struct IngestResponder: HTTPResponder {
         return rateLimiter.admit(source.name)
     }
 
-    private func store(_ event: IncomingEvent, source: Source, _ decision: inout Decision) async -> Response {
+    private func store(_ event: IncomingEvent, source: Source, document: JSONValue, _ decision: inout Decision) async -> Response {
         let outcome: StoreOutcome
         do {
             outcome = try await store.insert(event)
@@ -105,6 +108,11 @@ public struct IngestResponder: HTTPResponder {
             decision.reason = .accepted
             decision.status = 200
             decision.eventID = id
+            if let respond = source.config.respond {
+                let (response, how) = await fulfiller.answer(event, id: id, document: document, respond: respond, now: clock())
+                decision.answer = how
+                return response
+            }
             return JSONResponse.make(status: 200, ["status": "accepted", "id": id])
         case .duplicate(let id):
             decision.reason = .duplicate

@@ -8,6 +8,8 @@ public struct CheckedRequest: Sendable {
     public var verification: Verification
     public var idempotencyKey: String
     public var correlationID: String
+    /// The parsed body, for sources that answer from it (fulfillment).
+    public var document: JSONValue
 }
 
 /// The checks between a received body and the store: signature, JSON, schema, idempotency key.
@@ -39,7 +41,7 @@ public enum Intake {
         return idempotencyKey(source.idempotencyKey, document: document, body: body, headers: headers, verification: verification)
             .map { key in
                 CheckedRequest(verification: verification, idempotencyKey: key,
-                               correlationID: correlationID(source, headers))
+                               correlationID: correlationID(source, headers), document: document)
             }
     }
 

@@ -12,6 +12,20 @@ enum JSONResponse {
         return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// An encodable value as the JSON body (dates in ISO 8601).
+    static func encoded(status: Int, _ value: some Encodable) -> Response {
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: .init(code: status), headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
     static func refusal(_ refusal: Refusal) -> Response {
         var headers: HTTPFields = [:]
         if let seconds = refusal.retryAfter { headers[.retryAfter] = String(seconds) }

@@ -26,6 +26,7 @@ public final class Metrics: Sendable {
     struct Family {
         var help: String
         var type: String
+        /// Counter or gauge values, by rendered label set.
         var counters: [String: Double] = [:]
         var histograms: [String: Histogram] = [:]
     }
@@ -56,6 +57,13 @@ public final class Metrics: Sendable {
     public func increment(_ name: String, help: String, labels: [String: String], by amount: Double = 1) {
         families.withLock { families in
             families[name, default: Family(help: help, type: "counter")].counters[Self.render(labels), default: 0] += amount
+        }
+    }
+
+    /// Sets a gauge: a value that goes up and down (queue depth, circuit state).
+    public func set(_ name: String, help: String, labels: [String: String], to value: Double) {
+        families.withLock { families in
+            families[name, default: Family(help: help, type: "gauge")].counters[Self.render(labels)] = value
         }
     }
 

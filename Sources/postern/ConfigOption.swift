@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PosternCore
 import PosternServer
+import PosternStore
 
 /// The `--config` option shared by every subcommand that reads a configuration file.
 struct ConfigOption: ParsableArguments {
@@ -17,6 +18,13 @@ struct ConfigOption: ParsableArguments {
     /// Loads the configuration file alone, for commands that only read the store.
     func loadConfig() throws -> GatewayConfig {
         try reportingProblems { try ConfigFile.load(path: config) }
+    }
+
+    /// Opens the configured store (the gateway may be running on it).
+    func openStore(_ config: GatewayConfig) async throws -> any EventStore & DeliveryQueue {
+        switch config.store {
+        case .sqlite(let path): try await SQLiteEventStore.open(path: path)
+        }
     }
 
     private func reportingProblems<T>(_ load: () throws -> T) throws -> T {
@@ -36,6 +44,14 @@ extension FileHandle: @retroactive TextOutputStream {
         write(Data(string.utf8))
     }
 }
+
+/// JSON lines for `--json` output: sorted keys, ISO 8601 dates.
+let jsonLines: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    return encoder
+}()
 
 /// The process's logger: text on standard error, at `LOG_LEVEL` (default info). Audit lines go elsewhere.
 func makeLogger() -> Logger {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import PosternCore
-import PosternStore
 
 /// `postern events`: read the event store, while the gateway runs or after it stopped.
 struct EventsCommand: AsyncParsableCommand {
@@ -24,16 +23,12 @@ struct EventsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            guard case .sqlite(let path) = try options.loadConfig().store else { return }
-            let store = try await SQLiteEventStore.open(path: path)
+            let store = try await options.openStore(try options.loadConfig())
             let events = try await store.events(source: source, limit: limit)
             try await store.close()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
             for event in events {
                 if json {
-                    print(String(decoding: try encoder.encode(event), as: UTF8.self))
+                    print(String(decoding: try jsonLines.encode(event), as: UTF8.self))
                 } else {
                     print("\(event.id)  \(event.source)  \(event.receivedAt.formatted(.iso8601))  \(event.idempotencyKey)")
                 }

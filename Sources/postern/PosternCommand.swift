@@ -1,11 +1,13 @@
 import ArgumentParser
 
-/// The `postern` command line: serve the gateway, check a configuration, sign test requests, list stored events.
+/// The `postern` command line: serve the gateway, check a configuration, sign test requests, inspect stored events
+/// and deliveries, replay.
 @main
 struct PosternCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postern",
         abstract: "A secure webhook ingress gateway.",
-        subcommands: [ServeCommand.self, CheckCommand.self, SignCommand.self, EventsCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, SignCommand.self, EventsCommand.self, DeliveriesCommand.self,
+                      ReplayCommand.self]
     )
 }

@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import PosternCore
+import PosternStore
+
+/// The admin API over the outbox: deliveries by state or event, an event's attempt history, and replay.
+public struct DeliveryAdmin: Sendable {
+    let queue: any DeliveryQueue
+    let destinations: [DestinationConfig]
+    let replayer: Replayer
+
+    public init(queue: any DeliveryQueue, config: GatewayConfig, audit: AuditLog) {
+        self.queue = queue
+        self.destinations = config.destinations
+        self.replayer = Replayer(queue: queue, config: config, audit: audit)
+    }
+
+    /// `GET /admin/deliveries?state=&event=&limit=`, `GET /admin/events/{id}/attempts`, `POST /admin/replay`.
+    func addRoutes(to admin: RouterGroup<BasicRequestContext>) {
+        admin.get("/deliveries") { request, _ in
+            let query = request.uri.queryParameters
+            var state: DeliveryState?
+            if let text = query["state"].map(String.init) {
+                guard let parsed = DeliveryState(rawValue: text) else {
+                    return Self.invalid("state must be pending, delivered or dead")
+                }
+                state = parsed
+            }
+            let limit = query["limit"].flatMap { Int(String($0)) } ?? 1000
+            let records = try await queue.deliveries(state: state, event: query["event"].map(String.init), limit: limit)
+            return JSONResponse.encoded(status: 200, ["deliveries": records])
+        }
+        admin.get("/events/:id/attempts") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            return JSONResponse.encoded(status: 200, ["attempts": try await queue.attempts(event: id)])
+        }
+        admin.post("/replay") { request, _ in
+            let bytes = Array(try await request.body.collect(upTo: 65_536).readableBytesView)
+            guard case .object(let fields)? = try? JSONParser.parse(bytes) else {
+                return Self.invalid("send {\"event\": ID} or {\"source\": NAME, \"since\": TIME, \"until\": TIME}, optionally with \"destination\"")
+            }
+            func text(_ key: String) -> String? { if case .string(let value)? = fields[key] { value } else { nil } }
+            let asked = Replayer.Request(event: text("event"), source: text("source"), since: text("since"),
+                                         until: text("until"), destination: text("destination"))
+            do {
+                let queued = try await replayer.replay(asked)
+                return JSONResponse.make(status: 200, ["status": "replayed", "queued": queued])
+            } catch let problem as Replayer.Problem {
+                return Self.invalid(problem.description)
+            }
+        }
+    }
+
+    static func invalid(_ message: String) -> Response {
+        JSONResponse.make(status: 400, ["error": "invalid_request", "message": message])
+    }
+}

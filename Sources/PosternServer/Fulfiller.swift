@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import PosternCore
+import PosternDelivery
+
+/// Answers fulfillment sources in the same request (Cognigy bot fulfillment): the upstream destination's JSON
+/// answer, or `{"requestId", "payload": <fallback actions>, "context"}` when there is no upstream, or it fails or
+/// takes longer than `respond.timeout`.
+public struct Fulfiller: Sendable {
+    let client: DeliveryClient?
+    let destinations: [String: DestinationConfig]
+
+    /// Without a client, every answer is the fallback.
+    public init(client: DeliveryClient? = nil, destinations: [DestinationConfig] = []) {
+        self.client = client
+        self.destinations = Dictionary(destinations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The answer, and how it was made (`upstream`, or `fallback: <why>`) for the audit line.
+    func answer(_ event: IncomingEvent, id: String, document: JSONValue, respond: RespondConfig,
+                now: Date) async -> (response: Response, how: String) {
+        guard let name = respond.upstream, let upstream = destinations[name], let client else {
+            return (Self.fallback(document, respond), "fallback: no upstream")
+        }
+        let delivery = DueDelivery(id: 0, eventID: id, source: event.source, destination: name,
+                                   correlationID: event.correlationID, headers: event.headers, body: event.body,
+                                   attempts: 0, enqueuedAt: now)
+        switch await UpstreamCall.answer(delivery, upstream: upstream, within: respond.timeout, client: client, now: now) {
+        case .success(let body):
+            return (Response(status: .ok, headers: [.contentType: "application/json"],
+                             body: .init(byteBuffer: ByteBuffer(bytes: body))), "upstream")
+        case .failure(let failure):
+            return (Self.fallback(document, respond), "fallback: upstream \(failure.reason)")
+        }
+    }
+
+    /// The request's `requestId`, the configured fallback actions, and the request's `context` echoed.
+    static func fallback(_ document: JSONValue, _ respond: RespondConfig) -> Response {
+        var answer: [String: Any] = ["payload": respond.fallback.map(\.foundationObject)]
+        answer["requestId"] = document.value(at: "/requestId")?.foundationObject ?? NSNull()
+        if let context = document.value(at: "/context") { answer["context"] = context.foundationObject }
+        return JSONResponse.make(status: 200, answer)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import PosternCore
+import PosternStore
+
+/// Replays events for the command line and the admin API alike: checks what is asked against the configuration,
+/// queues the deliveries again (same event id, so the same Idempotency-Key), and writes an audit line.
+public struct Replayer: Sendable {
+    /// What an operator asks to replay: one event, or a source's events since a time (until another).
+    public struct Request: Sendable {
+        public var event: String?
+        public var source: String?
+        public var since: String?
+        public var until: String?
+        /// Only this destination; otherwise the source's destinations as configured now.
+        public var destination: String?
+
+        public init(event: String? = nil, source: String? = nil, since: String? = nil, until: String? = nil,
+                    destination: String? = nil) {
+            self.event = event
+            self.source = source
+            self.since = since
+            self.until = until
+            self.destination = destination
+        }
+    }
+
+    /// Why a replay request cannot be carried out, in words for the operator.
+    public struct Problem: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    let queue: any DeliveryQueue
+    let config: GatewayConfig
+    let audit: AuditLog
+
+    public init(queue: any DeliveryQueue, config: GatewayConfig, audit: AuditLog) {
+        self.queue = queue
+        self.config = config
+        self.audit = audit
+    }
+
+    /// Queues the selected events' deliveries again; returns how many. `progress(done, total)` counts events.
+    public func replay(_ request: Request, now: Date = Date(),
+                       progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        let selection = try Self.selection(request)
+        let destinations = try destinationRule(request, selection)
+        let queued = try await queue.replay(selection, destinations: destinations, now: now, progress: progress)
+        audit.write(DeliveryAuditRecord(time: now, decision: "replayed", source: request.source,
+                                        destination: request.destination, eventId: request.event,
+                                        selection: Self.describe(selection), queued: queued))
+        return queued
+    }
+
+    static func selection(_ request: Request) throws(Problem) -> ReplaySelection {
+        switch (request.event, request.source) {
+        case (let event?, nil):
+            guard request.since == nil, request.until == nil else {
+                throw Problem(description: "--since and --until go with --source, not with --event")
+            }
+            return .event(id: event)
+        case (nil, let source?):
+            guard let since = request.since else { throw Problem(description: "--source needs --since (RFC 3339 time or Unix seconds)") }
+            var until: Date?
+            if let text = request.until { until = try time(text, "until") }
+            return .source(name: source, since: try time(since, "since"), until: until)
+        default:
+            throw Problem(description: "give either --event ID, or --source NAME --since TIME [--until TIME]")
+        }
+    }
+
+    private func destinationRule(_ request: Request, _ selection: ReplaySelection) throws(Problem) -> @Sendable (String) -> [String] {
+        if let destination = request.destination {
+            guard config.destination(named: destination) != nil else {
+                let known = config.destinations.map(\.name).joined(separator: ", ")
+                throw Problem(description: "no destination is named \"\(destination)\" (configured: \(known.isEmpty ? "none" : known))")
+            }
+            return { _ in [destination] }
+        }
+        if case .source(let name, _, _) = selection, !config.sources.contains(where: { $0.name == name }) {
+            throw Problem(description: "no source is named \"\(name)\"")
+        }
+        let bySource = Dictionary(config.sources.map { ($0.name, $0.queuedDestinations) }, uniquingKeysWith: { first, _ in first })
+        return { bySource[$0] ?? [] }
+    }
+
+    /// An RFC 3339 time (fractional seconds allowed) or Unix seconds.
+    static func time(_ text: String, _ name: String) throws(Problem) -> Date {
+        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        throw Problem(description: "--\(name) \"\(text)\" is neither an RFC 3339 time (2026-11-25T10:00:00Z) nor Unix seconds")
+    }
+
+    static func describe(_ selection: ReplaySelection) -> String {
+        switch selection {
+        case .event(let id): "event \(id)"
+        case .source(let name, let since, let until):
+            "source \(name) since \(since.formatted(.iso8601))" + (until.map { " until \($0.formatted(.iso8601))" } ?? "")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import PosternCore
+
+/// `postern deliveries`: the outbox, while the gateway runs or after it stopped.
+struct DeliveriesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deliveries", abstract: "Inspect deliveries and their attempts.", subcommands: [List.self, Attempts.self])
+
+    /// `postern deliveries list`: one line per delivery, oldest first.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List deliveries, optionally in one state or of one event.")
+
+        @OptionGroup var options: ConfigOption
+
+        @Option(help: "Only deliveries in this state: pending, delivered or dead.")
+        var state: DeliveryState?
+
+        @Option(help: "Only the deliveries of this event id.")
+        var event: String?
+
+        @Option(help: "At most this many deliveries.")
+        var limit: Int = 1000
+
+        @Flag(help: "One JSON object per line.")
+        var json = false
+
+        func run() async throws {
+            let store = try await options.openStore(try options.loadConfig())
+            let records = try await store.deliveries(state: state, event: event, limit: limit)
+            try await store.close()
+            for record in records {
+                if json {
+                    print(String(decoding: try jsonLines.encode(record), as: UTF8.self))
+                } else {
+                    let next = record.nextAttemptAt.map { "  next \($0.formatted(.iso8601))" } ?? ""
+                    let last = record.lastStatus.map { "  last \($0)" } ?? ""
+                    print("\(record.event)  \(record.source) → \(record.destination)  \(record.state.rawValue)  attempts \(record.attempts)\(last)\(next)"
+                          + (record.lastError.map { "  \($0)" } ?? ""))
+                }
+            }
+        }
+    }
+
+    /// `postern deliveries attempts --event ID`: the attempt history of one event's deliveries.
+    struct Attempts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show every attempt made to deliver one event.")
+
+        @OptionGroup var options: ConfigOption
+
+        @Option(help: "The event id (as the 200 answer and `events list` give it).")
+        var event: String
+
+        @Flag(help: "One JSON object per line.")
+        var json = false
+
+        func run() async throws {
+            let store = try await options.openStore(try options.loadConfig())
+            let attempts = try await store.attempts(event: event)
+            try await store.close()
+            for attempt in attempts {
+                if json {
+                    print(String(decoding: try jsonLines.encode(attempt), as: UTF8.self))
+                } else {
+                    print("\(attempt.time.formatted(.iso8601))  \(attempt.destination)  \(attempt.status.map(String.init) ?? "-")  \(attempt.latencyMs) ms"
+                          + (attempt.error.map { "  \($0)" } ?? ""))
+                }
+            }
+        }
+    }
+}
+
+extension DeliveryState: ExpressibleByArgument {}
