@@ -29,6 +29,23 @@ public struct DeliveryRecord: Sendable, Equatable, Codable {
         self.lastError = lastError
         self.nextAttemptAt = nextAttemptAt
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case event, source, destination, state, attempts, lastStatus, lastError, nextAttemptAt
+    }
+
+    /// Every key is written, absent values as null, so each JSON line has the same shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(event, forKey: .event)
+        try container.encode(source, forKey: .source)
+        try container.encode(destination, forKey: .destination)
+        try container.encode(state, forKey: .state)
+        try container.encode(attempts, forKey: .attempts)
+        try container.encode(lastStatus, forKey: .lastStatus)
+        try container.encode(lastError, forKey: .lastError)
+        try container.encode(nextAttemptAt, forKey: .nextAttemptAt)
+    }
 }
 
 /// One recorded attempt: when, how it went, how long it took.

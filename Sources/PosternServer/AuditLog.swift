@@ -14,12 +14,12 @@ public final class AuditLog: Sendable {
         case .stdout:
             handle = Mutex(FileHandle.standardOutput)
         case .file(let path):
-            if !FileManager.default.fileExists(atPath: path) {
-                FileManager.default.createFile(atPath: path, contents: nil)
+            // O_APPEND: every line lands at the end, even with a second writer (`postern replay`) on the same file.
+            let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+            guard descriptor >= 0 else {
+                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
             }
-            let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            try file.seekToEnd()
-            handle = Mutex(file)
+            handle = Mutex(FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
         }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in

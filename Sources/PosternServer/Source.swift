@@ -54,7 +54,9 @@ public struct Source: Sendable {
         let schema = Self.loadSchema(config.schema, path: "\(path).schema", &problems)
         guard let verifier = built, problems.isEmpty else { throw ConfigProblems(problems) }
 
-        let rule = config.idempotencyKey ?? verifier.defaultIdempotencyKey ?? (verifier.isSignature ? .signature : .bodyDigest)
+        // A fulfillment caller's requestId identifies its request (the tutorial's duplicate check).
+        let rule = config.idempotencyKey ?? (config.mode == .fulfillment ? .body(pointer: "/requestId") : nil)
+            ?? verifier.defaultIdempotencyKey ?? (verifier.isSignature ? .signature : .bodyDigest)
         if rule == .signature, !verifier.isSignature {
             throw ConfigProblems([ConfigProblem("\(path).idempotencyKey", "signature needs a signing verifier (HMAC or SigV4); use body:<pointer>, header:<name> or sha256")])
         }
