@@ -26,7 +26,9 @@ public struct DeliveryMonitor: DeliveryObserver {
                           labels: ["destination": delivery.destination, "outcome": outcome])
         metrics.observe("postern_delivery_duration_seconds", help: "Time one delivery attempt took.",
                         labels: ["destination": delivery.destination], value: result.latency, buckets: Metrics.latencyBuckets)
-        if case .dead(let reason) = verdict {
+        if case .dead(var reason) = verdict {
+            // The backend's answer body stays in the store (`deliveries list`), out of the audit log.
+            if case .permanent = result.classification { reason = result.summary }
             audit.write(DeliveryAuditRecord(time: clock(), decision: "dead_lettered", source: delivery.source,
                                             destination: delivery.destination, eventId: delivery.eventID,
                                             attempts: delivery.attempts + 1, status: result.status, reason: reason))
