@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "postern",
             dependencies: [
-                "PosternCore", "PosternVerify", "PosternStore", "PosternServer",
+                "PosternCore", "PosternVerify", "PosternStore", "PosternDelivery", "PosternServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

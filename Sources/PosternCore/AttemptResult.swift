@@ -4,6 +4,8 @@ public struct AttemptResult: Sendable, Equatable {
     public enum Failure: Sendable, Equatable {
         case timeout
         case connection(String)
+        /// The event cannot be turned into the destination's request (a required field is missing): never retried.
+        case unsendable(String)
     }
 
     public var status: Int?
@@ -38,6 +40,7 @@ public struct AttemptResult: Sendable, Equatable {
         switch failure {
         case .timeout?: return .transient("timed out")
         case .connection(let message)?: return .transient("connection failed: \(message)")
+        case .unsendable(let message)?: return .permanent("cannot be sent: \(message)")
         case nil: break
         }
         let status = status ?? 0
@@ -51,7 +54,11 @@ public struct AttemptResult: Sendable, Equatable {
 
     /// Whether the backend looked down (for the circuit breaker): no answer, or a 5xx.
     public var suggestsOutage: Bool {
-        failure != nil || (status ?? 0) >= 500
+        switch failure {
+        case .timeout?, .connection?: true
+        case .unsendable?: false
+        case nil: (status ?? 0) >= 500
+        }
     }
 
     /// A short description for the attempt history: the status, or what went wrong.
@@ -59,6 +66,7 @@ public struct AttemptResult: Sendable, Equatable {
         switch failure {
         case .timeout?: "timed out"
         case .connection(let message)?: "connection failed: \(message)"
+        case .unsendable(let message)?: "cannot be sent: \(message)"
         case nil: "HTTP \(status ?? 0)"
         }
     }

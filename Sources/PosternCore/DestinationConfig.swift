@@ -19,10 +19,14 @@ public struct DestinationConfig: Sendable {
     public var signingSecret: String?
     /// How many deliveries to this destination may be in flight at once.
     public var concurrency: Int
+    /// Set for a Genesys Cloud destination (`type: genesys`): events become Open Messaging inbound messages,
+    /// authorized by an OAuth client; `url` is then the inbound message URL.
+    public var genesys: GenesysSettings?
 
     public init(name: String, url: String, timeout: Double = 10, headers: [(name: String, value: String)] = [],
                 forwardHeaders: [String] = DestinationConfig.defaultForwardHeaders, retry: RetryPolicy = RetryPolicy(),
-                circuit: CircuitBreakerPolicy = CircuitBreakerPolicy(), signingSecret: String? = nil, concurrency: Int = 8) {
+                circuit: CircuitBreakerPolicy = CircuitBreakerPolicy(), signingSecret: String? = nil, concurrency: Int = 8,
+                genesys: GenesysSettings? = nil) {
         self.name = name
         self.url = url
         self.timeout = timeout
@@ -32,5 +36,11 @@ public struct DestinationConfig: Sendable {
         self.circuit = circuit
         self.signingSecret = signingSecret
         self.concurrency = concurrency
+        self.genesys = genesys
+    }
+
+    /// The pace this destination keeps, if any (a Genesys destination's `requestsPerMinute`).
+    public var pace: RateLimit? {
+        genesys.map { RateLimit(perSecond: $0.requestsPerMinute / 60, burst: max(1, Int($0.requestsPerMinute / 60))) }
     }
 }

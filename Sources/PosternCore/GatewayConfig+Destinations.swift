@@ -13,8 +13,20 @@ extension GatewayConfig {
         return decoded.map(\.destination)
     }
 
+    static let genesysKeys: Set<String> = [
+        "name", "type", "region", "apiBase", "loginBase", "clientId", "clientSecret", "integrationId", "path", "mapping",
+        "requestsPerMinute", "timeout", "retry", "circuit", "concurrency",
+    ]
+
     static func decodeDestination(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> DestinationConfig? {
-        node.rejectUnknownKeys(destinationKeys, &problems)
+        switch node["type"].string(&problems) ?? "http" {
+        case "http": break
+        case "genesys": return decodeGenesysDestination(node, &problems)
+        case let other:
+            problems.append(ConfigProblem(node["type"].path, "must be http or genesys, found \"\(other)\""))
+            return nil
+        }
+        node.rejectUnknownKeys(destinationKeys.union(["type"]), &problems)
         let name = node["name"].requiredString(&problems)
         let url = node["url"].requiredString(&problems)
         if let url, !isHTTPURL(url) {
@@ -41,6 +53,78 @@ extension GatewayConfig {
         destination.concurrency = node["concurrency"].positiveInt(&problems) ?? destination.concurrency
         guard name != nil, url != nil else { return nil }
         return destination
+    }
+
+    /// A Genesys Cloud destination: region or explicit hosts, OAuth client, integration, message mapping.
+    static func decodeGenesysDestination(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> DestinationConfig? {
+        node.rejectUnknownKeys(genesysKeys, &problems)
+        let name = node["name"].requiredString(&problems)
+        var apiBase = node["apiBase"].string(&problems)
+        var loginBase = node["loginBase"].string(&problems)
+        if let region = node["region"].string(&problems) {
+            if let domain = GenesysRegion.domain(region) {
+                apiBase = apiBase ?? GenesysRegion.apiBase(domain)
+                loginBase = loginBase ?? GenesysRegion.loginBase(domain)
+            } else {
+                problems.append(ConfigProblem(node["region"].path, "\"\(region)\" is not a Genesys Cloud region (one of: \(GenesysRegion.domains.map(\.domain).joined(separator: ", ")))"))
+            }
+        } else if apiBase == nil || loginBase == nil {
+            problems.append(ConfigProblem(node["region"].path, "is required (e.g. mypurecloud.com), unless apiBase and loginBase are both given"))
+        }
+        for (key, base) in [("apiBase", apiBase), ("loginBase", loginBase)] {
+            if let base, !isHTTPURL(base) {
+                problems.append(ConfigProblem(node[key].path, "must be an absolute https:// URL, found \"\(base)\""))
+            }
+        }
+        let clientId = node["clientId"].requiredString(&problems)
+        let clientSecret = node["clientSecret"].requiredString(&problems)
+        let integrationId = node["integrationId"].requiredString(&problems)
+        if let path = node["path"].string(&problems), path != GenesysSettings.tutorialPath,
+           path != "/api/v2/conversations/messages/{integrationId}/inbound/open/message" {
+            problems.append(ConfigProblem(node["path"].path,
+                "must be /api/v2/conversations/messages/{integrationId}/inbound/open/message or the tutorial's \(GenesysSettings.tutorialPath) (the same call)"))
+        }
+        let mapping = decodeMapping(node["mapping"], &problems)
+        var requestsPerMinute = 240.0
+        switch node["requestsPerMinute"].value {
+        case nil, .null?: break
+        case .int(let value)? where value > 0: requestsPerMinute = Double(value)
+        case .double(let value)? where value > 0: requestsPerMinute = value
+        default: problems.append(ConfigProblem(node["requestsPerMinute"].path, "must be a number greater than 0"))
+        }
+        guard let name, let apiBase, let loginBase, let clientId, let clientSecret, let integrationId else { return nil }
+        let settings = GenesysSettings(apiBase: trimmingSlash(apiBase), loginBase: trimmingSlash(loginBase), clientId: clientId,
+                                       clientSecret: clientSecret, integrationId: integrationId, mapping: mapping,
+                                       requestsPerMinute: requestsPerMinute)
+        var destination = DestinationConfig(name: name, url: settings.inboundMessageURL, forwardHeaders: [], genesys: settings)
+        destination.timeout = node["timeout"].seconds(&problems) ?? destination.timeout
+        destination.retry = decodeRetry(node["retry"], &problems)
+        destination.circuit = decodeCircuit(node["circuit"], &problems)
+        destination.concurrency = node["concurrency"].positiveInt(&problems) ?? destination.concurrency
+        return destination
+    }
+
+    static func decodeMapping(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> OpenMessagingMapping {
+        node.rejectUnknownKeys(["messageId", "time", "fromId", "nickname", "text"], &problems)
+        var mapping = OpenMessagingMapping()
+        func pointers(_ key: String, _ field: inout [String]) {
+            guard node[key].isPresent else { return }
+            let listed = node[key].strings(&problems)
+            for pointer in listed where !pointer.hasPrefix("/") {
+                problems.append(ConfigProblem(node[key].path, "\"\(pointer)\" is not a JSON pointer (it starts with /)"))
+            }
+            field = listed
+        }
+        pointers("messageId", &mapping.messageId)
+        pointers("time", &mapping.time)
+        pointers("fromId", &mapping.fromId)
+        pointers("nickname", &mapping.nickname)
+        pointers("text", &mapping.text)
+        return mapping
+    }
+
+    static func trimmingSlash(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 
     static func decodeRetry(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> RetryPolicy {

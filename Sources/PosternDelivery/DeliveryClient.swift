@@ -32,9 +32,9 @@ public final class DeliveryClient: Sendable {
     /// Sends the request and reads the answer within `timeout` seconds.
     public func send(_ request: OutgoingRequest, timeout: Double) async throws -> Answer {
         var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = .POST
+        outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
-        outgoing.body = .bytes(ByteBuffer(bytes: request.body))
+        if request.method != "GET" { outgoing.body = .bytes(ByteBuffer(bytes: request.body)) }
         let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout * 1_000_000_000))
         let response = try await client.execute(outgoing, deadline: deadline)
         var body = ByteBuffer()
@@ -69,6 +69,19 @@ public final class DeliveryClient: Sendable {
             return .timeout
         }
         return .connection(String(describing: error))
+    }
+
+    /// Runs `body` with a client that is shut down afterwards, whatever happens (for one-shot commands).
+    public static func with<T>(_ body: (DeliveryClient) async throws -> T) async throws -> T {
+        let client = DeliveryClient()
+        do {
+            let result = try await body(client)
+            await client.shutdown()
+            return result
+        } catch {
+            await client.shutdown()
+            throw error
+        }
     }
 
     public func shutdown() async {

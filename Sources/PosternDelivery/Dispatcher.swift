@@ -9,8 +9,7 @@ import ServiceLifecycle
 /// the destination's retry policy, or dead-lettered. Time and randomness are inputs, so tests never wait.
 public actor Dispatcher: Service {
     private let queue: any DeliveryQueue
-    private let destinations: [DestinationConfig]
-    private let client: DeliveryClient
+    private let destinations: [any Destination]
     private let observer: any DeliveryObserver
     private let doorbell: Doorbell
     private let now: @Sendable () -> Date
@@ -19,6 +18,8 @@ public actor Dispatcher: Service {
     private let logger: Logger
 
     private var breakers: [String: CircuitBreaker]
+    /// Destinations that keep a pace (Genesys' requests per minute).
+    private var paces: [String: TokenBucket]
     private var inFlight: [String: Int] = [:]
     private var attempts: [Int64: Task<Void, Never>] = [:]
     private var stopping = false
@@ -28,8 +29,7 @@ public actor Dispatcher: Service {
                 logger: Logger, now: @escaping @Sendable () -> Date = Date.init,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.queue = queue
-        self.destinations = destinations
-        self.client = client
+        self.destinations = destinations.map { Destinations.make($0, client: client, now: now) }
         self.observer = observer
         self.doorbell = doorbell
         self.pollInterval = pollInterval
@@ -37,6 +37,7 @@ public actor Dispatcher: Service {
         self.now = now
         self.random = random
         self.breakers = Dictionary(uniqueKeysWithValues: destinations.map { ($0.name, CircuitBreaker(policy: $0.circuit)) })
+        self.paces = Dictionary(uniqueKeysWithValues: destinations.compactMap { config in config.pace.map { (config.name, TokenBucket($0)) } })
     }
 
     /// Delivers until graceful shutdown, then lets the attempts in flight finish.
@@ -78,18 +79,21 @@ public actor Dispatcher: Service {
     private func startDue() async -> Int {
         var started = 0
         for destination in destinations {
-            let free = destination.concurrency - inFlight[destination.name, default: 0]
-            guard free > 0, let admitted = admit(destination.name), admitted > 0 else { continue }
+            let name = destination.config.name
+            let free = destination.config.concurrency - inFlight[name, default: 0]
+            guard free > 0, let admitted = admit(name), admitted > 0 else { continue }
+            let paced = paces[name].map { $0.available(at: now().timeIntervalSince1970) } ?? .max
             let claimed: [DueDelivery]
             do {
-                claimed = try await queue.claimDue(destination: destination.name, now: now(), limit: min(free, admitted))
+                claimed = paced > 0 ? try await queue.claimDue(destination: name, now: now(), limit: min(free, admitted, paced)) : []
             } catch {
-                logger.error("claiming deliveries failed", metadata: ["destination": "\(destination.name)", "error": "\(error)"])
+                logger.error("claiming deliveries failed", metadata: ["destination": "\(name)", "error": "\(error)"])
                 claimed = []
             }
-            if claimed.isEmpty, admitted == 1 { breakers[destination.name]?.cancelProbe() }
+            if claimed.isEmpty, admitted == 1 { breakers[name]?.cancelProbe() }
             for delivery in claimed {
-                inFlight[destination.name, default: 0] += 1
+                _ = paces[name]?.take(at: now().timeIntervalSince1970)
+                inFlight[name, default: 0] += 1
                 attempts[delivery.id] = Task { await self.attempt(delivery, to: destination) }
             }
             started += claimed.count
@@ -107,20 +111,20 @@ public actor Dispatcher: Service {
         return admitted
     }
 
-    private func attempt(_ delivery: DueDelivery, to destination: DestinationConfig) async {
+    private func attempt(_ delivery: DueDelivery, to destination: any Destination) async {
+        let config = destination.config
         let startedAt = now()
-        let request = OutgoingRequest(delivery, to: destination, now: startedAt)
-        let result = await client.attempt(request, timeout: destination.timeout, now: startedAt)
+        let result = await destination.attempt(delivery, now: startedAt)
         let finishedAt = now()
-        let verdict = destination.retry.decide(result, attempts: delivery.attempts + 1,
-                                               age: finishedAt.timeIntervalSince(delivery.enqueuedAt), random: random())
-        if var breaker = breakers[destination.name] {
+        let verdict = config.retry.decide(result, attempts: delivery.attempts + 1,
+                                          age: finishedAt.timeIntervalSince(delivery.enqueuedAt), random: random())
+        if var breaker = breakers[config.name] {
             let before = breaker.state
             breaker.record(result, now: finishedAt)
-            breakers[destination.name] = breaker
-            if breaker.state != before { observer.circuitChanged(destination: destination.name, to: breaker.state) }
+            breakers[config.name] = breaker
+            if breaker.state != before { observer.circuitChanged(destination: config.name, to: breaker.state) }
         }
-        let record = DeliveryAttempt(destination: destination.name, time: startedAt, status: result.status,
+        let record = DeliveryAttempt(destination: config.name, time: startedAt, status: result.status,
                                      latencyMs: (result.latency * 1_000_000).rounded() / 1000,
                                      error: result.classification == .delivered ? nil : result.summary)
         do {
@@ -131,7 +135,7 @@ public actor Dispatcher: Service {
             logger.error("recording a delivery attempt failed", metadata: ["event": "\(delivery.eventID)", "error": "\(error)"])
             await queue.release(delivery)
         }
-        inFlight[destination.name, default: 1] -= 1
+        inFlight[config.name, default: 1] -= 1
         attempts[delivery.id] = nil
         doorbell.ring()
     }

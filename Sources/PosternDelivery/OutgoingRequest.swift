@@ -6,6 +6,7 @@ import PosternVerify
 /// same on every attempt and replay), `X-Correlation-Id`, a W3C `traceparent`, the allowlisted original headers,
 /// the destination's own headers, and Standard Webhooks signature headers when the destination signs.
 public struct OutgoingRequest: Sendable {
+    public var method = "POST"
     public var url: String
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
@@ -31,6 +32,13 @@ public struct OutgoingRequest: Sendable {
         self.url = destination.url
         self.headers = headers
         self.body = delivery.body
+    }
+
+    public init(method: String = "POST", url: String, headers: [(name: String, value: String)], body: [UInt8] = []) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
     }
 
     /// Headers the gateway sets itself, never copied from the original request.

@@ -13,6 +13,14 @@ extension SQLiteEventStore: DeliveryQueue {
     public func claimDue(destination: String, now: Date, limit: Int) async throws -> [DueDelivery] {
         let wanted = min(limit, Self.maxClaim)
         guard wanted > 0 else { return [] }
+        claimsInFlight += 1
+        defer {
+            claimsInFlight -= 1
+            if claimsInFlight == 0 {
+                leased.subtract(leasesToDrop)
+                leasesToDrop.removeAll()
+            }
+        }
         let rows = try await reader.query("""
             SELECT d.id, d.event_id, d.attempts, d.enqueued_at, e.source, e.correlation_id, e.headers, e.body
             FROM deliveries d JOIN events e ON e.id = d.event_id
@@ -38,7 +46,7 @@ extension SQLiteEventStore: DeliveryQueue {
     }
 
     public func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, now: Date) async throws {
-        defer { leased.remove(delivery.id) }
+        defer { dropLease(delivery.id) }
         let (state, next, error): (DeliveryState, Date?, String?) = switch verdict {
         case .delivered: (.delivered, nil, nil)
         case .retry(let after, let reason): (.pending, now.addingTimeInterval(after), reason)
@@ -64,7 +72,16 @@ extension SQLiteEventStore: DeliveryQueue {
     }
 
     public func release(_ delivery: DueDelivery) {
-        leased.remove(delivery.id)
+        dropLease(delivery.id)
+    }
+
+    /// Ends a lease, once no claim that may have read the delivery's old state is still running.
+    private func dropLease(_ id: Int64) {
+        if claimsInFlight > 0 {
+            leasesToDrop.insert(id)
+        } else {
+            leased.remove(id)
+        }
     }
 
     public func deliveries(state: DeliveryState?, event: String?, limit: Int) async throws -> [DeliveryRecord] {

@@ -35,6 +35,10 @@ public actor SQLiteEventStore: EventStore {
     private var writer: Task<Void, Never>?
     /// Deliveries claimed by this process's dispatcher and not yet finished: one SQLite file serves one gateway.
     var leased: Set<Int64> = []
+    /// Claims whose read is under way: a lease ending now is kept until they are done, since their rows may
+    /// predate the delivery's finish.
+    var claimsInFlight = 0
+    var leasesToDrop: Set<Int64> = []
 
     /// Opens (creating if needed) the database file and brings its schema up to date.
     public static func open(path: String, logger: Logger = Logger(label: "postern.store"),

@@ -8,6 +8,6 @@ struct PosternCommand: AsyncParsableCommand {
         commandName: "postern",
         abstract: "A secure webhook ingress gateway.",
         subcommands: [ServeCommand.self, CheckCommand.self, SignCommand.self, EventsCommand.self, DeliveriesCommand.self,
-                      ReplayCommand.self]
+                      ReplayCommand.self, GenesysCommand.self]
     )
 }

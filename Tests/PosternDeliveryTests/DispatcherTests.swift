@@ -270,6 +270,25 @@ struct DispatcherTests {
         try await harness.stop()
     }
 
+    @Test func theRunningDispatcherDeliversEachEventExactlyOnce() async throws {
+        let harness = try await Harness()
+        let clock = harness.clock
+        let dispatcher = Dispatcher(queue: harness.store, destinations: [DestinationConfig(name: "backend", url: harness.backend.url)],
+                                    client: harness.client, observer: harness.observer, pollInterval: .milliseconds(5),
+                                    logger: Logger(label: "test"), now: { clock.now })
+        let running = Task { try await dispatcher.run() }
+        var ids: [String] = []
+        for index in 0..<300 { ids.append(try await harness.ingest("e\(index)")) }
+        for _ in 0..<2000 where harness.backend.requests.count < 300 { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(200))
+        running.cancel()
+        _ = try? await running.value
+        let keys = harness.backend.requests.compactMap { $0.headers["idempotency-key"] }
+        #expect(keys.count == 300, "every event delivered, none twice (\(keys.count) requests)")
+        #expect(Set(keys) == Set(ids))
+        try await harness.stop()
+    }
+
     @Test func signedDeliveriesCarryStandardWebhooksHeaders() async throws {
         let secret = "whsec_" + Data((0..<32).map { UInt8($0) }).base64EncodedString()
         let harness = try await Harness(signingSecret: secret)
