@@ -41,9 +41,9 @@ def postern(*args, stdin=None, env=None):
 class Gateway:
     """One `postern serve` process with its own config, store, audit file and ports."""
 
-    def __init__(self, directory, sources_yaml, extra_yaml="", listen_yaml=None):
+    def __init__(self, directory, sources_yaml, extra_yaml="", listen_yaml=None, port=None):
         self.directory = pathlib.Path(directory)
-        self.port = free_port()
+        self.port = port or free_port()
         self.admin_port = free_port()
         self.config = self.directory / "postern.yaml"
         index = len(list(OUTPUT_DIR.iterdir()))
@@ -110,8 +110,8 @@ class Gateway:
 def gateway_factory(tmp_path):
     started = []
 
-    def make(sources_yaml, extra_yaml="", env=None, directory=None, listen_yaml=None):
-        gateway = Gateway(directory or tmp_path, sources_yaml, extra_yaml, listen_yaml)
+    def make(sources_yaml, extra_yaml="", env=None, directory=None, listen_yaml=None, port=None):
+        gateway = Gateway(directory or tmp_path, sources_yaml, extra_yaml, listen_yaml, port)
         started.append(gateway)
         return gateway.start(env)
 

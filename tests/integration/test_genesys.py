@@ -1,0 +1,178 @@
+"""Genesys Cloud against a fake of its login and API hosts, with the real binary: one token for a burst, one
+refresh before expiry under concurrency, one re-authentication after a 401, Retry-After honoured, message bodies
+that the official Genesys SDK deserializes, and provisioning end to end (integration created, its secret verifying
+the fake's signed outbound webhook, the connectivity test, status, and a missing permission named)."""
+
+import concurrent.futures
+import json
+import re
+import time
+
+import pytest
+import requests
+from PureCloudPlatformClientV2 import ApiClient
+
+from conftest import free_port, postern, secret
+from fake_genesys import CLIENT_ID, CLIENT_SECRET, FakeGenesys
+
+TOKEN = secret("genesys-source-token")
+secret(CLIENT_SECRET)
+
+
+def sources():
+    return f"""
+  - name: cognigy
+    path: /cognigy
+    verify: {{preset: bearer, secrets: [{TOKEN}]}}
+    idempotencyKey: body:/sessionId
+    destinations: [genesys]
+"""
+
+
+def destination(fake, integration="integration-1", extra=""):
+    return f"""destinations:
+  - name: genesys
+    type: genesys
+    apiBase: {fake.api_base}
+    loginBase: {fake.login_base}
+    clientId: {CLIENT_ID}
+    clientSecret: {CLIENT_SECRET}
+    integrationId: {integration}
+    path: /api/v2/conversations/message/events
+    retry: {{minDelay: 0.2, maxDelay: 1}}
+{extra}"""
+
+
+@pytest.fixture
+def fake():
+    server = FakeGenesys()
+    yield server
+    server.close()
+
+
+def send(gateway, count, prefix):
+    def one(index):
+        body = json.dumps({"sessionId": f"{prefix}-{index}", "userId": f"user-{index}",
+                           "transcript": f"I need help with order {index}", "timestamp": "2026-11-25T10:00:00Z"})
+        response = gateway.post("/cognigy", body, {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+        assert response.status_code == 200, response.text
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
+        list(pool.map(one, range(count)))
+
+
+def wait_for(predicate, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+class JSONResponse:
+    """What the SDK's deserializer reads from a response."""
+
+    def __init__(self, document):
+        self.data = json.dumps(document)
+
+    def getheader(self, name, default=None):
+        return "application/json"
+
+
+def test_a_burst_shares_one_token_and_every_body_is_an_open_inbound_message(gateway_factory, fake):
+    gateway = gateway_factory(sources(), destination(fake))
+    send(gateway, 20, "burst")
+    wait_for(lambda: len(fake.messages) == 20)
+    assert fake.token_requests == 1
+    assert fake.rejected == []
+    client = ApiClient()
+    for integration, body, _ in fake.messages:
+        assert integration == "integration-1", "the tutorial's path is mapped onto the real Open Messaging call"
+        message = client.deserialize(JSONResponse(body), "OpenInboundNormalizedMessage")
+        assert message.text.startswith("I need help with order")
+        assert message.channel.pcFrom.id.startswith("user-") and message.channel.pcFrom.id_type == "Opaque"
+        assert message.channel.message_id.startswith("evt_")
+        assert message.channel.time.year == 2026
+
+
+def test_the_token_is_refreshed_once_before_it_expires_however_many_deliveries_wait(gateway_factory):
+    fake = FakeGenesys(expires_in=62)  # refreshed 60 s early: after 2 s
+    try:
+        gateway = gateway_factory(sources(), destination(fake))
+        send(gateway, 10, "first")
+        wait_for(lambda: len(fake.messages) == 10)
+        time.sleep(2.5)
+        send(gateway, 10, "second")
+        wait_for(lambda: len(fake.messages) == 20)
+        assert fake.token_requests == 2
+    finally:
+        fake.close()
+
+
+def test_a_401_re_authenticates_once(gateway_factory, fake):
+    gateway = gateway_factory(sources(), destination(fake))
+    send(gateway, 1, "warm")
+    wait_for(lambda: len(fake.messages) == 1)
+    fake.revoke_tokens()
+    send(gateway, 1, "after-revoke")
+    wait_for(lambda: len(fake.messages) == 2)
+    assert fake.token_requests == 2
+    assert [d["state"] for d in deliveries(gateway)] == ["delivered", "delivered"]
+
+
+def test_a_429_is_retried_no_sooner_than_retry_after(gateway_factory, fake):
+    fake.pending_429.append("2")
+    gateway = gateway_factory(sources(), destination(fake))
+    asked = time.monotonic()
+    send(gateway, 1, "limited")
+    wait_for(lambda: len(fake.messages) == 1)
+    assert fake.messages[0][2] - asked >= 2
+    assert deliveries(gateway)[0]["attempts"] == 2
+
+
+def deliveries(gateway):
+    result = postern("deliveries", "list", "--config", str(gateway.config), "--json")
+    return [json.loads(line) for line in result.stdout.decode().splitlines()]
+
+
+def test_provisioning_creates_an_integration_whose_secret_verifies_genesys_webhooks(tmp_path, gateway_factory, fake):
+    port = free_port()
+    webhook = f"http://127.0.0.1:{port}/genesys/messages"
+    config = tmp_path / "provision.yaml"
+    config.write_text(f"store: sqlite:./p.db\n{destination(fake)}sources:\n{sources()}")
+    result = postern("genesys", "provision", "--config", str(config), "--destination", "genesys",
+                     "--source", "genesys-messages", "--webhook-url", webhook)
+    assert result.returncode == 0, result.stderr.decode()
+    output = result.stdout.decode()
+    integration = re.search(r"id ([0-9a-f-]{36})", output).group(1)
+    assert fake.integrations[integration]["outboundNotificationWebhookUrl"] == webhook
+    block = output[output.index("  - name: genesys-messages"):]
+    secret(re.search(r'secrets: \["([^"]+)"\]', block).group(1))
+    assert "preset: genesys-open-messaging" in block and "path: /genesys/messages" in block
+
+    gateway = gateway_factory(sources() + block, destination(fake, integration), port=port)
+    accepted = fake.send_outbound(integration)
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    tampered = fake.send_outbound(integration, tamper=True)
+    assert tampered.status_code == 401 and tampered.json()["error"] == "invalid_signature"
+
+    tested = postern("genesys", "test", "--config", str(gateway.config), "--source", "genesys-messages")
+    assert tested.returncode == 0, tested.stdout.decode() + tested.stderr.decode()
+    assert tested.stdout.decode().startswith("200 ")
+    status = postern("genesys", "status", "--config", str(gateway.config), "--destination", "genesys")
+    assert status.returncode == 0 and json.loads(status.stdout)["id"] == integration
+
+
+def test_a_missing_permission_is_named(tmp_path):
+    fake = FakeGenesys(permissions=())
+    try:
+        config = tmp_path / "postern.yaml"
+        config.write_text(f"store: sqlite:./p.db\n{destination(fake)}sources:\n{sources()}")
+        result = postern("genesys", "provision", "--config", str(config), "--destination", "genesys",
+                         "--source", "s", "--webhook-url", "https://gateway.example/genesys")
+        assert result.returncode == 1
+        assert b"messaging:integration:add" in result.stderr and b"403" in result.stderr
+        assert CLIENT_SECRET.encode() not in result.stderr + result.stdout
+    finally:
+        fake.close()
