@@ -184,6 +184,10 @@ extension GatewayConfig {
                 problems.append(ConfigProblem(node["respond"]["upstream"].path,
                     "no destination is named \"\(upstream)\" (configured: \(list.isEmpty ? "none" : list))"))
             }
+            if let upstream = source.respond?.upstream, destinations.contains(where: { $0.name == upstream && $0.genesys != nil }) {
+                problems.append(ConfigProblem(node["respond"]["upstream"].path,
+                    "must be an HTTP destination: a genesys destination does not answer fulfillment requests"))
+            }
         }
     }
 
