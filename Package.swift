@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "postern", targets: ["postern"]),
         .library(name: "PosternCore", targets: ["PosternCore"]),
         .library(name: "PosternVerify", targets: ["PosternVerify"]),
+        .library(name: "PosternStore", targets: ["PosternStore"]),
+        .library(name: "PosternDelivery", targets: ["PosternDelivery"]),
+        .library(name: "PosternServer", targets: ["PosternServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

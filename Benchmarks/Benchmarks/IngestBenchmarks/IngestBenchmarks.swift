@@ -1,0 +1,115 @@
+import Benchmark
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOEmbedded
+import PosternCore
+import PosternServer
+import PosternStore
+import PosternVerify
+
+/// The webhook listener's whole path in process, without sockets: route, guards, body, HMAC verification, JSON,
+/// schema, idempotency key, store, answer and audit — with a store that keeps nothing (the CPU of the path) and
+/// with SQLite at synchronous=FULL (64 requests at once, sharing group commits); and one SQLite commit of 64 events.
+
+let secret = "bench-secret"
+let yaml = """
+    sources:
+      - name: cognigy-webhook
+        path: /api/v1/cognigy/webhook
+        verify: {preset: cognigy-webhook, secrets: [\(secret)]}
+        schema: cognigy-flow-event
+        idempotencyKey: body:/event_id
+    """
+
+/// Accepts everything, keeps nothing: the ingest path's own cost.
+struct NullStore: EventStore {
+    func insert(_ event: IncomingEvent) async throws -> StoreOutcome { .stored(id: "evt_bench") }
+    func events(source: String?, limit: Int) async throws -> [StoredEvent] { [] }
+    func close() async throws {}
+}
+
+func responder(store: any EventStore) throws -> IngestResponder {
+    let root = try ConfigFile.parse(yaml, environment: [:])
+    let config = try GatewayConfig.decode(ConfigNode(root), baseDirectory: "/tmp")
+    let observer = DecisionObserver(audit: try AuditLog(.file(path: "/dev/null")), metrics: Metrics(), summary: AuditSummary(),
+                                    logger: Logger(label: "bench"))
+    return IngestResponder(sources: try SourceTable(config), store: store, observer: observer)
+}
+
+let signer: HMACSigner = {
+    guard case .hmac(let descriptor) = Preset.all["cognigy-webhook"]!.method else { fatalError("cognigy-webhook is HMAC") }
+    return HMACSigner(descriptor: descriptor)
+}()
+
+/// A freshly signed 1 KiB Cognigy flow event.
+func signedRequest(_ index: Int) -> Request {
+    let padding = String(repeating: "x", count: 860)
+    let body = Array(#"{"event_id":"evt-\#(index)-\#(UUID().uuidString)","flow_name":"Order Status","channel":"webchat","timestamp":"2026-11-25T10:00:00Z","session_id":"s-1","payload_data":{"notes":"\#(padding)"}}"#.utf8)
+    var fields = HTTPFields()
+    fields[.contentType] = "application/json"
+    for (name, value) in signer.headers(body: body, keyBytes: Array(secret.utf8), timestamp: Date()) {
+        fields[HTTPField.Name(name)!] = value
+    }
+    let head = HTTPRequest(method: .post, scheme: "http", authority: "127.0.0.1:8080", path: "/api/v1/cognigy/webhook",
+                           headerFields: fields)
+    return Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: body)))
+}
+
+let context = GatewayContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: Logger(label: "bench")))
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .mallocCountTotal, .throughput], maxDuration: .seconds(3))
+
+    Benchmark("Ingest path in process, 1 KiB cognigy-webhook, no store") { benchmark in
+        let ingest = try responder(store: NullStore())
+        let requests = (0..<benchmark.scaledIterations.count).map(signedRequest)
+        benchmark.startMeasurement()
+        for request in requests {
+            let response = try await ingest.respond(to: request, context: context)
+            precondition(response.status == .ok)
+        }
+    }
+
+    Benchmark("Ingest path in process, 64 concurrent, SQLite FULL", configuration: .init(maxDuration: .seconds(5))) { benchmark in
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID().uuidString).db").path
+        let store = try await SQLiteEventStore.open(path: path)
+        let ingest = try responder(store: store)
+        for _ in benchmark.scaledIterations {
+            let requests = (0..<64).map(signedRequest)
+            benchmark.startMeasurement()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for request in requests {
+                    group.addTask { precondition(try await ingest.respond(to: request, context: context).status == .ok) }
+                }
+                try await group.waitForAll()
+            }
+            benchmark.stopMeasurement()
+        }
+        try await store.close()
+    }
+
+    Benchmark("SQLite commit of a batch of 64 events (FULL)", configuration: .init(maxDuration: .seconds(5))) { benchmark in
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("commit-\(UUID().uuidString).db").path
+        let store = try await SQLiteEventStore.open(path: path)
+        let body = Array(String(repeating: "x", count: 1024).utf8)
+        for iteration in benchmark.scaledIterations {
+            benchmark.startMeasurement()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<64 {
+                    group.addTask {
+                        _ = try await store.insert(IncomingEvent(
+                            source: "bench", idempotencyKey: "\(iteration)-\(index)", correlationID: nil, receivedAt: Date(),
+                            headers: [("Content-Type", "application/json")], body: body,
+                            verification: Verification(scheme: "bench"), callerAddress: nil))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            benchmark.stopMeasurement()
+        }
+        try await store.close()
+    }
+}
