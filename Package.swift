@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "PosternCore"),
@@ -34,7 +35,10 @@ let package = Package(
         ),
         .target(
             name: "PosternStore",
-            dependencies: ["PosternCore", .product(name: "SQLiteNIO", package: "sqlite-nio"), .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "PosternCore", .product(name: "SQLiteNIO", package: "sqlite-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .target(
             name: "PosternDelivery",
@@ -75,7 +79,10 @@ let package = Package(
         .testTarget(name: "PosternVerifyTests", dependencies: ["PosternVerify"], exclude: ["Vectors"]),
         .testTarget(
             name: "PosternStoreTests",
-            dependencies: ["PosternStore", .product(name: "SQLiteNIO", package: "sqlite-nio")]
+            dependencies: [
+                "PosternStore", .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "PosternDeliveryTests",

@@ -110,8 +110,16 @@ extension GatewayConfig {
 
     static func decodeStore(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> StoreLocation? {
         let text = node.string(&problems) ?? "sqlite:./postern.db"
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            guard let url = URLComponents(string: text), let host = url.host, !host.isEmpty, url.user?.isEmpty == false,
+                  url.path.count > 1 else {
+                problems.append(ConfigProblem(node.path, "must be postgres://user[:password]@host[:port]/database"))
+                return nil
+            }
+            return .postgres(url: text)
+        }
         guard text.hasPrefix("sqlite:"), text.count > 7 else {
-            problems.append(ConfigProblem(node.path, "must be sqlite:<file path> (PostgreSQL is not supported yet)"))
+            problems.append(ConfigProblem(node.path, "must be sqlite:<file path> or postgres://user@host:port/database"))
             return nil
         }
         return .sqlite(path: resolve(String(text.dropFirst(7)), against: baseDirectory))

@@ -45,6 +45,8 @@ public struct AdminConfig: Sendable {
 /// Where events are stored.
 public enum StoreLocation: Sendable, Equatable {
     case sqlite(path: String)
+    /// `postgres://user[:password]@host[:port]/database[?sslmode=…]`: one database shared by many instances.
+    case postgres(url: String)
 }
 
 /// Gateway-wide limits; a source may override them.

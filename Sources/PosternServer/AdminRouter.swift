@@ -13,6 +13,9 @@ public enum AdminRouter {
         let router = Router(context: BasicRequestContext.self)
         router.get("/healthz") { _, _ in JSONResponse.make(status: 200, ["status": "ok"]) }
         router.get("/readyz") { _, _ in
+            if let store = deliveries?.store, !(await store.isAvailable()) {
+                return JSONResponse.make(status: 503, ["status": "store_unavailable", "message": "the store does not answer"])
+            }
             guard readiness.isReady else {
                 return JSONResponse.make(status: 503, ["status": "not_ready", "message": "the store is not open, or shutdown has begun"])
             }

@@ -3,16 +3,18 @@ import Hummingbird
 import PosternCore
 import PosternStore
 
-/// The admin API over the outbox: deliveries by state or event, an event's attempt history, and replay.
+/// The admin API over the store: deliveries by state or event, an event's attempt history, replay, and whether the
+/// store answers (for `/readyz`).
 public struct DeliveryAdmin: Sendable {
-    let queue: any DeliveryQueue
+    let store: any EventStore & DeliveryQueue
+    var queue: any DeliveryQueue { store }
     let destinations: [DestinationConfig]
     let replayer: Replayer
 
-    public init(queue: any DeliveryQueue, config: GatewayConfig, audit: AuditLog) {
-        self.queue = queue
+    public init(store: any EventStore & DeliveryQueue, config: GatewayConfig, audit: AuditLog) {
+        self.store = store
         self.destinations = config.destinations
-        self.replayer = Replayer(queue: queue, config: config, audit: audit)
+        self.replayer = Replayer(queue: store, config: config, audit: audit)
     }
 
     /// `GET /admin/deliveries?state=&event=&limit=`, `GET /admin/events/{id}/attempts`, `POST /admin/replay`.

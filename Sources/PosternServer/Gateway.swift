@@ -72,7 +72,7 @@ public struct Gateway {
         let admin = Application(
             router: AdminRouter.make(sources: sources, observer: observer, readiness: readiness, reloader: reloader,
                                      token: config.admin.token,
-                                     deliveries: DeliveryAdmin(queue: store, config: config, audit: audit)),
+                                     deliveries: DeliveryAdmin(store: store, config: config, audit: audit)),
             configuration: .init(address: .hostname(config.admin.listen.host, port: config.admin.listen.port), serverName: nil),
             logger: logger)
         // Shut down in reverse: readiness turns false first, then the webhook listeners drain, then the dispatcher
@@ -98,14 +98,12 @@ public struct Gateway {
     }
 
     private func openStore(metrics: Metrics, doorbell: Doorbell) async throws -> any EventStore & DeliveryQueue {
-        switch config.store {
-        case .sqlite(let path):
-            return try await SQLiteEventStore.open(path: path, logger: logger) { report in
-                if report.batchSize > 0 {
-                    metrics.recordCommit(batchSize: report.batchSize, seconds: report.duration.seconds)
-                }
-                if report.queuedDeliveries > 0 { doorbell.ring() }
+        let onCommit: @Sendable (CommitReport) -> Void = { report in
+            if report.batchSize > 0 {
+                metrics.recordCommit(batchSize: report.batchSize, seconds: report.duration.seconds)
             }
+            if report.queuedDeliveries > 0 { doorbell.ring() }
         }
+        return try await StoreOpener.open(config.store, logger: logger, onCommit: onCommit)
     }
 }

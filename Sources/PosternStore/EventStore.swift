@@ -8,6 +8,12 @@ public protocol EventStore: Sendable {
     func events(source: String?, limit: Int) async throws -> [StoredEvent]
     /// Finishes pending writes and closes the store.
     func close() async throws
+    /// Whether the store can take writes now (an embedded file: always; a server: when it answers).
+    func isAvailable() async -> Bool
+}
+
+extension EventStore {
+    public func isAvailable() async -> Bool { true }
 }
 
 /// What a commit cost, reported to metrics.

@@ -22,9 +22,7 @@ struct ConfigOption: ParsableArguments {
 
     /// Opens the configured store (the gateway may be running on it).
     func openStore(_ config: GatewayConfig) async throws -> any EventStore & DeliveryQueue {
-        switch config.store {
-        case .sqlite(let path): try await SQLiteEventStore.open(path: path)
-        }
+        try await StoreOpener.open(config.store)
     }
 
     private func reportingProblems<T>(_ load: () throws -> T) throws -> T {

@@ -8,6 +8,7 @@ struct PosternCommand: AsyncParsableCommand {
         commandName: "postern",
         abstract: "A secure webhook ingress gateway.",
         subcommands: [ServeCommand.self, CheckCommand.self, SignCommand.self, EventsCommand.self, DeliveriesCommand.self,
-                      ReplayCommand.self, GenesysCommand.self]
+                      ReplayCommand.self, GenesysCommand.self,
+                      MigrateCommand.self]
     )
 }

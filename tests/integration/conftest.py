@@ -41,7 +41,7 @@ def postern(*args, stdin=None, env=None):
 class Gateway:
     """One `postern serve` process with its own config, store, audit file and ports."""
 
-    def __init__(self, directory, sources_yaml, extra_yaml="", listen_yaml=None, port=None):
+    def __init__(self, directory, sources_yaml, extra_yaml="", listen_yaml=None, port=None, store="sqlite:./events.db"):
         self.directory = pathlib.Path(directory)
         self.port = port or free_port()
         self.admin_port = free_port()
@@ -52,7 +52,7 @@ class Gateway:
         self.config.write_text(
             f"{(listen_yaml or 'listen: 127.0.0.1:PLAIN_PORT').replace('PLAIN_PORT', str(self.port))}\n"
             f"admin: {{listen: 127.0.0.1:{self.admin_port}, token: {secret('admin-token-it')}}}\n"
-            f"store: sqlite:./events.db\n"
+            f"store: {store}\n"
             f"audit: {{output: {self.audit}}}\n"
             f"{extra_yaml}"
             f"sources:\n{sources_yaml}"
@@ -110,8 +110,8 @@ class Gateway:
 def gateway_factory(tmp_path):
     started = []
 
-    def make(sources_yaml, extra_yaml="", env=None, directory=None, listen_yaml=None, port=None):
-        gateway = Gateway(directory or tmp_path, sources_yaml, extra_yaml, listen_yaml, port)
+    def make(sources_yaml, extra_yaml="", env=None, directory=None, listen_yaml=None, port=None, store="sqlite:./events.db"):
+        gateway = Gateway(directory or tmp_path, sources_yaml, extra_yaml, listen_yaml, port, store)
         started.append(gateway)
         return gateway.start(env)
 

@@ -1,13 +1,19 @@
 import Foundation
 import PosternCore
 import PosternStore
+import Synchronization
 import Testing
 
-/// The outbox on a real SQLite file: rows written with new events only, claims as leases, attempts recorded,
-/// replay, and what survives reopening.
-struct SQLiteOutboxTests {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("postern-outbox-\(UUID().uuidString).db").path
+/// The store contract, run against a real SQLite file and a real PostgreSQL server alike: idempotency under
+/// concurrency, outbox rows written with new events only, claims as leases, attempts recorded, replay, and what
+/// survives reopening.
+struct StoreContractTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func open(_ location: StoreLocation, onCommit: @escaping @Sendable (CommitReport) -> Void = { _ in }) async throws
+        -> any EventStore & DeliveryQueue {
+        try await StoreOpener.open(location, onCommit: onCommit)
+    }
 
     func event(_ key: String, destinations: [String] = ["a", "b"], at time: Date? = nil) -> IncomingEvent {
         IncomingEvent(source: "s", idempotencyKey: key, correlationID: "c-\(key)", receivedAt: time ?? now,
@@ -20,8 +26,30 @@ struct SQLiteOutboxTests {
         switch outcome { case .stored(let id), .duplicate(let id): id }
     }
 
-    @Test func newEventsGetOneDeliveryPerDestinationAndDuplicatesNone() async throws {
-        let store = try await SQLiteEventStore.open(path: path)
+    @Test(arguments: StoreKind.available)
+    func concurrentCopiesStoreOneRowEachAndShareCommits(_ kind: StoreKind) async throws {
+        let batches = Mutex<[Int]>([])
+        let store = try await open(try await kind.freshLocation()) { report in batches.withLock { $0.append(report.batchSize) } }
+        let outcomes = try await withThrowingTaskGroup(of: (String, StoreOutcome).self) { group in
+            for index in 0..<400 {
+                let key = "key-\(index % 100)"
+                group.addTask { (key, try await store.insert(event(key, destinations: ["a"]))) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter { if case .stored = $0.1 { true } else { false } }.count == 100)
+        var idsByKey: [String: Set<String>] = [:]
+        for (key, outcome) in outcomes { idsByKey[key, default: []].insert(id(outcome)) }
+        #expect(idsByKey.values.allSatisfy { $0.count == 1 }, "every copy answers with the one stored id")
+        #expect(try await store.events(source: "s", limit: 1000).count == 100)
+        #expect(try await store.deliveries(state: .pending, event: nil, limit: 1000).count == 100)
+        #expect(batches.withLock { $0 }.contains { $0 > 1 }, "concurrent inserts share commits")
+        try await store.close()
+    }
+
+    @Test(arguments: StoreKind.available)
+    func newEventsGetOneDeliveryPerDestinationAndDuplicatesNone(_ kind: StoreKind) async throws {
+        let store = try await open(try await kind.freshLocation())
         let first = try await store.insert(event("x"))
         _ = try await store.insert(event("x"))
         _ = try await store.insert(event("y", destinations: []))
@@ -32,8 +60,9 @@ struct SQLiteOutboxTests {
         try await store.close()
     }
 
-    @Test func aClaimedDeliveryIsNotHandedOutTwiceUntilFinished() async throws {
-        let store = try await SQLiteEventStore.open(path: path)
+    @Test(arguments: StoreKind.available)
+    func aClaimedDeliveryIsNotHandedOutTwiceUntilFinished(_ kind: StoreKind) async throws {
+        let store = try await open(try await kind.freshLocation())
         let stored = id(try await store.insert(event("x", destinations: ["a"])))
         let claimed = try await store.claimDue(destination: "a", now: now, limit: 10)
         #expect(claimed.map(\.eventID) == [stored])
@@ -57,18 +86,24 @@ struct SQLiteOutboxTests {
         try await store.close()
     }
 
-    @Test func pendingDeliveriesSurviveReopening() async throws {
-        var store = try await SQLiteEventStore.open(path: path)
+    @Test(arguments: StoreKind.available)
+    func pendingDeliveriesSurviveReopeningAndAnAbandonedClaimEnds(_ kind: StoreKind) async throws {
+        let location = try await kind.freshLocation()
+        var store = try await open(location)
         _ = try await store.insert(event("x", destinations: ["a"]))
         _ = try await store.claimDue(destination: "a", now: now, limit: 10)
         try await store.close()
-        store = try await SQLiteEventStore.open(path: path)
-        #expect(try await store.claimDue(destination: "a", now: now, limit: 10).count == 1, "a claim does not outlive the process")
+        store = try await open(location)
+        #expect(try await store.events(source: nil, limit: 10).map(\.idempotencyKey) == ["x"])
+        let later = now.addingTimeInterval(PostgresEventStore.leaseSeconds + 1)
+        #expect(try await store.claimDue(destination: "a", now: later, limit: 10).count == 1,
+                "the claim of a process that is gone ends (at once on SQLite, after the lease on PostgreSQL)")
         try await store.close()
     }
 
-    @Test func replayRequeuesDeadLettersAndAddsMissingDestinations() async throws {
-        let store = try await SQLiteEventStore.open(path: path)
+    @Test(arguments: StoreKind.available)
+    func replayRequeuesDeadLettersAndAddsMissingDestinations(_ kind: StoreKind) async throws {
+        let store = try await open(try await kind.freshLocation())
         var ids: [String] = []
         for index in 0..<7 {
             ids.append(id(try await store.insert(event("e\(index)", destinations: ["a"], at: now.addingTimeInterval(Double(index))))))

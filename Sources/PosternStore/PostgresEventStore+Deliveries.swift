@@ -1,0 +1,158 @@
+import Foundation
+import PosternCore
+import PostgresNIO
+
+/// The outbox on PostgreSQL, shared by every instance: a claim takes due rows with `FOR UPDATE SKIP LOCKED` and leases
+/// them to this instance; a lease that runs out (its instance died) makes the row claimable again.
+extension PostgresEventStore: DeliveryQueue {
+    public func claimDue(destination: String, now: Date, limit: Int) async throws -> [DueDelivery] {
+        let wanted = min(limit, 500)
+        guard wanted > 0 else { return [] }
+        let nowMillis = now.millisecondsSince1970
+        let leaseUntil = now.addingTimeInterval(Self.leaseSeconds).millisecondsSince1970
+        let rows = try await client.query("""
+            WITH due AS (
+                SELECT id FROM deliveries
+                WHERE destination = \(destination) AND state = 'pending' AND next_attempt_at <= \(nowMillis)
+                  AND (lease_until IS NULL OR lease_until < \(nowMillis))
+                ORDER BY next_attempt_at, id LIMIT \(wanted) FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE deliveries d SET lease_owner = \(owner), lease_until = \(leaseUntil) FROM due WHERE d.id = due.id
+                RETURNING d.id, d.event_id, d.attempts, d.enqueued_at
+            )
+            SELECT c.id, c.event_id, c.attempts, c.enqueued_at, e.source, e.correlation_id, e.headers, e.body
+            FROM claimed c JOIN events e ON e.id = c.event_id ORDER BY c.id
+            """, logger: logger)
+        var claimed: [DueDelivery] = []
+        for try await (id, event, attempts, enqueued, source, correlation, headers, body)
+            in rows.decode((Int, String, Int, Int, String, String?, String, ByteBuffer).self) {
+            claimed.append(DueDelivery(id: Int64(id), eventID: event, source: source, destination: destination,
+                                       correlationID: correlation, headers: SQLiteEventStore.headers(fromJSON: headers),
+                                       body: Array(body.readableBytesView), attempts: attempts,
+                                       enqueuedAt: Date(millisecondsSince1970: enqueued)))
+        }
+        return claimed
+    }
+
+    public func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, now: Date) async throws {
+        let (state, next, error): (DeliveryState, Int?, String?) = switch verdict {
+        case .delivered: (.delivered, nil, nil)
+        case .retry(let after, let reason): (.pending, now.addingTimeInterval(after).millisecondsSince1970, reason)
+        case .dead(let reason): (.dead, nil, reason)
+        }
+        let id = Int(delivery.id)
+        let logger = logger, owner = owner
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("""
+                INSERT INTO delivery_attempts (delivery_id, attempted_at, status, latency_ms, error)
+                VALUES (\(id), \(attempt.time.millisecondsSince1970), \(attempt.status), \(attempt.latencyMs), \(attempt.error))
+                """, logger: logger)
+            try await connection.query("""
+                UPDATE deliveries SET state = \(state.rawValue), attempts = attempts + 1, last_status = \(attempt.status),
+                    last_error = \(error), next_attempt_at = coalesce(\(next), next_attempt_at), lease_owner = NULL, lease_until = NULL
+                WHERE id = \(id) AND lease_owner = \(owner)
+                """, logger: logger)
+        }
+    }
+
+    public func release(_ delivery: DueDelivery) async {
+        _ = try? await client.query("""
+            UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id = \(Int(delivery.id)) AND lease_owner = \(owner)
+            """, logger: logger)
+    }
+
+    public func deliveries(state: DeliveryState?, event: String?, limit: Int) async throws -> [DeliveryRecord] {
+        let rows = try await client.query("""
+            SELECT d.event_id, e.source, d.destination, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at
+            FROM deliveries d JOIN events e ON e.id = d.event_id
+            WHERE (\(state?.rawValue)::text IS NULL OR d.state = \(state?.rawValue))
+              AND (\(event)::text IS NULL OR d.event_id = \(event))
+            ORDER BY d.id LIMIT \(limit)
+            """, logger: logger)
+        var records: [DeliveryRecord] = []
+        for try await (event, source, destination, state, attempts, status, error, next)
+            in rows.decode((String, String, String, String, Int, Int?, String?, Int).self) {
+            guard let state = DeliveryState(rawValue: state) else { continue }
+            records.append(DeliveryRecord(event: event, source: source, destination: destination, state: state,
+                                          attempts: attempts, lastStatus: status, lastError: error,
+                                          nextAttemptAt: state == .pending ? Date(millisecondsSince1970: next) : nil))
+        }
+        return records
+    }
+
+    public func attempts(event: String) async throws -> [DeliveryAttempt] {
+        let rows = try await client.query("""
+            SELECT d.destination, a.attempted_at, a.status, a.latency_ms, a.error
+            FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.event_id = \(event) ORDER BY a.id
+            """, logger: logger)
+        var attempts: [DeliveryAttempt] = []
+        for try await (destination, time, status, latency, error) in rows.decode((String, Int, Int?, Double, String?).self) {
+            attempts.append(DeliveryAttempt(destination: destination, time: Date(millisecondsSince1970: time), status: status,
+                                            latencyMs: latency, error: error))
+        }
+        return attempts
+    }
+
+    public func replay(_ selection: ReplaySelection, destinations: @escaping @Sendable (String) -> [String], now: Date,
+                       progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Int {
+        let (eventID, source, since, until): (String?, String?, Int, Int) = switch selection {
+        case .event(let id): (id, nil, 0, Int.max)
+        case .source(let name, let since, let until):
+            (nil, name, since.millisecondsSince1970, (until ?? .distantFuture).millisecondsSince1970)
+        }
+        let filter = { (cursor: Int) -> PostgresQuery in
+            """
+            SELECT seq, id, source FROM events
+            WHERE (\(eventID)::text IS NULL OR id = \(eventID)) AND (\(source)::text IS NULL OR source = \(source))
+              AND received_at >= \(since) AND received_at < \(until) AND seq > \(cursor)
+            ORDER BY seq LIMIT 500
+            """
+        }
+        var total = 0
+        for try await count in try await client.query("""
+            SELECT count(*)::bigint FROM events WHERE (\(eventID)::text IS NULL OR id = \(eventID))
+              AND (\(source)::text IS NULL OR source = \(source)) AND received_at >= \(since) AND received_at < \(until)
+            """, logger: logger).decode(Int.self) {
+            total = count
+        }
+        var done = 0, queued = 0, cursor = 0
+        while done < total {
+            var pairs: [(String, String)] = []
+            var seen = 0
+            for try await (seq, id, source) in try await client.query(filter(cursor), logger: logger).decode((Int, String, String).self) {
+                cursor = seq
+                seen += 1
+                pairs += destinations(source).map { (id, $0) }
+            }
+            guard seen > 0 else { break }
+            if !pairs.isEmpty {
+                let millis = now.millisecondsSince1970
+                try await client.query("""
+                    INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at)
+                    SELECT event, destination, 'pending', \(millis), \(millis)
+                    FROM unnest(\(pairs.map(\.0))::text[], \(pairs.map(\.1))::text[]) AS p(event, destination)
+                    ON CONFLICT (event_id, destination) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL,
+                        next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at,
+                        replays = deliveries.replays + 1, lease_owner = NULL, lease_until = NULL
+                    """, logger: logger)
+            }
+            queued += pairs.count
+            done += seen
+            progress(done, total)
+        }
+        return queued
+    }
+
+    public func depth() async throws -> [QueueDepth] {
+        let rows = try await client.query("""
+            SELECT destination,
+                   count(*) FILTER (WHERE state = 'pending')::bigint, count(*) FILTER (WHERE state = 'dead')::bigint
+            FROM deliveries WHERE state IN ('pending', 'dead') GROUP BY destination ORDER BY destination
+            """, logger: logger)
+        var depths: [QueueDepth] = []
+        for try await (destination, pending, dead) in rows.decode((String, Int, Int).self) {
+            depths.append(QueueDepth(destination: destination, pending: pending, dead: dead))
+        }
+        return depths
+    }
+}

@@ -1,0 +1,57 @@
+/// The PostgreSQL schema, as an ordered list of migrations; each runs once, in its own transaction, under an
+/// advisory lock so that instances starting together apply it once.
+enum PostgresMigrations {
+    /// The advisory lock key migrations hold ("postern" in ASCII).
+    static let lockKey = 0x706F_7374_6572_6E
+
+    static let all: [[String]] = [
+        [
+            """
+            CREATE TABLE events (
+                seq BIGSERIAL UNIQUE,
+                id TEXT PRIMARY KEY,
+                source TEXT NOT NULL,
+                idempotency_key TEXT NOT NULL,
+                correlation_id TEXT,
+                received_at BIGINT NOT NULL,
+                headers TEXT NOT NULL,
+                body BYTEA NOT NULL,
+                verification TEXT NOT NULL,
+                caller TEXT,
+                client_subject TEXT,
+                UNIQUE (source, idempotency_key)
+            )
+            """,
+            "CREATE INDEX events_received_at ON events (received_at)",
+            """
+            CREATE TABLE deliveries (
+                id BIGSERIAL PRIMARY KEY,
+                event_id TEXT NOT NULL REFERENCES events (id),
+                destination TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at BIGINT NOT NULL,
+                enqueued_at BIGINT NOT NULL,
+                last_status INTEGER,
+                last_error TEXT,
+                replays INTEGER NOT NULL DEFAULT 0,
+                lease_owner TEXT,
+                lease_until BIGINT,
+                UNIQUE (event_id, destination)
+            )
+            """,
+            "CREATE INDEX deliveries_due ON deliveries (destination, state, next_attempt_at)",
+            """
+            CREATE TABLE delivery_attempts (
+                id BIGSERIAL PRIMARY KEY,
+                delivery_id BIGINT NOT NULL REFERENCES deliveries (id),
+                attempted_at BIGINT NOT NULL,
+                status INTEGER,
+                latency_ms DOUBLE PRECISION NOT NULL,
+                error TEXT
+            )
+            """,
+            "CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id)",
+        ],
+    ]
+}

@@ -1,0 +1,13 @@
+import Logging
+import PosternCore
+
+/// Opens the store a configuration names — SQLite or PostgreSQL — behind the same protocols.
+public enum StoreOpener {
+    public static func open(_ location: StoreLocation, logger: Logger = Logger(label: "postern.store"),
+                            onCommit: @escaping @Sendable (CommitReport) -> Void = { _ in }) async throws -> any EventStore & DeliveryQueue {
+        switch location {
+        case .sqlite(let path): try await SQLiteEventStore.open(path: path, logger: logger, onCommit: onCommit)
+        case .postgres(let url): try await PostgresEventStore.open(url: url, logger: logger, onCommit: onCommit)
+        }
+    }
+}
