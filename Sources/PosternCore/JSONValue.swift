@@ -25,7 +25,8 @@ public indirect enum JSONValue: Sendable, Equatable {
         guard pointer.hasPrefix("/") else { return nil }
         var current = self
         for token in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            let key = token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            let key = token.contains("~")
+                ? token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") : String(token)
             switch current {
             case .object(let members):
                 guard let next = members[key] else { return nil }

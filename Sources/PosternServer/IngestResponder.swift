@@ -113,12 +113,12 @@ public struct IngestResponder: HTTPResponder {
                 decision.answer = how
                 return response
             }
-            return JSONResponse.make(status: 200, ["status": "accepted", "id": id])
+            return JSONResponse.status(200, "accepted", id: id)
         case .duplicate(let id):
             decision.reason = .duplicate
             decision.status = source.config.onDuplicate.rawValue
             decision.eventID = id
-            return JSONResponse.make(status: source.config.onDuplicate.rawValue, ["status": "duplicate", "id": id])
+            return JSONResponse.status(source.config.onDuplicate.rawValue, "duplicate", id: id)
         }
     }
 

@@ -12,6 +12,13 @@ enum JSONResponse {
         return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// `{"id":…,"status":…}`, the answer to almost every request, written without a serializer.
+    static func status(_ status: Int, _ state: String, id: String) -> Response {
+        let text = "{\"id\":\(JSONText.quoted(id)),\"status\":\(JSONText.quoted(state))}"
+        return Response(status: .init(code: status), headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     /// An encodable value as the JSON body (dates in ISO 8601).
     static func encoded(status: Int, _ value: some Encodable) -> Response {
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)

@@ -97,7 +97,7 @@ public actor PostgresEventStore: EventStore {
     }
 
     public func insert(_ event: IncomingEvent) async throws -> StoreOutcome {
-        let id = "evt_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let id = EventID.make()
         return try await withCheckedThrowingContinuation { continuation in
             queue.append(Pending(event: event, id: id, continuation: continuation))
             if !isWriting {
@@ -128,7 +128,7 @@ public actor PostgresEventStore: EventStore {
     /// events that were already stored.
     private func commit(_ batch: [Pending]) async throws -> ([StoreOutcome], Int) {
         let logger = logger
-        let rows = try batch.map { pending in (pending.id, pending.event, try Self.encodedHeaders(pending.event)) }
+        let rows = batch.map { pending in (pending.id, pending.event, JSONText.pairs(pending.event.headers)) }
         let (inserted, existing, queued) = try await client.withTransaction(logger: logger) { connection in
             var binds = PostgresBindings(capacity: rows.count * 10)
             var values: [String] = []
@@ -191,11 +191,6 @@ public actor PostgresEventStore: EventStore {
             return .duplicate(id: existing[KeyPair(pending.event)] ?? pending.id)
         }
         return (outcomes, queued)
-    }
-
-    static func encodedHeaders(_ event: IncomingEvent) throws -> String {
-        let data = try JSONSerialization.data(withJSONObject: event.headers.map { [$0.name, $0.value] }, options: [.withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
     }
 
     public func events(source: String?, limit: Int) async throws -> [StoredEvent] {

@@ -96,7 +96,7 @@ public actor SQLiteEventStore: EventStore {
     }
 
     public func insert(_ event: IncomingEvent) async throws -> StoreOutcome {
-        let id = "evt_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let id = EventID.make()
         return try await withCheckedThrowingContinuation { continuation in
             queue.append(Pending(event: event, id: id, continuation: continuation))
             startWriting()
@@ -199,14 +199,12 @@ public actor SQLiteEventStore: EventStore {
     }
 
     private static func binds(for event: IncomingEvent, id: String) throws -> [SQLiteData] {
-        let headers = try JSONSerialization.data(withJSONObject: event.headers.map { [$0.name, $0.value] },
-                                                 options: [.withoutEscapingSlashes])
         let verification = try JSONEncoder().encode(event.verification)
         return [
             .text(id), .text(event.source), .text(event.idempotencyKey),
             event.correlationID.map { .text($0) } ?? .null,
             .integer(event.receivedAt.millisecondsSince1970),
-            .text(String(decoding: headers, as: UTF8.self)),
+            .text(JSONText.pairs(event.headers)),
             .blob(ByteBuffer(bytes: event.body)),
             .text(String(decoding: verification, as: UTF8.self)),
             event.callerAddress.map { .text($0) } ?? .null,
