@@ -2,7 +2,7 @@ import Foundation
 
 extension GatewayConfig {
     static let topLevelKeys: Set<String> = [
-        "listen", "admin", "store", "limits", "audit", "trustedProxies", "connections", "sources", "destinations",
+        "listen", "admin", "store", "limits", "audit", "trustedProxies", "connections", "sources", "destinations", "retention",
     ]
     static let sourceKeys: Set<String> = [
         "name", "path", "verify", "schema", "idempotencyKey", "onDuplicate", "limits", "allowIPs", "rateLimit",
@@ -27,6 +27,7 @@ extension GatewayConfig {
         let audit = decodeAudit(root["audit"], baseDirectory: baseDirectory, &problems)
         let trustedProxies = decodeCIDRs(root["trustedProxies"], &problems)
         let connections = decodeConnections(root["connections"], &problems)
+        let retention = decodeRetention(root["retention"], &problems)
         let destinations = decodeDestinations(root["destinations"], &problems)
         let sources = decodeSources(root["sources"], baseDirectory: baseDirectory, checkSource, &problems)
         checkDestinationNames(sources, destinations: destinations, &problems)
@@ -34,7 +35,7 @@ extension GatewayConfig {
         guard problems.isEmpty, let admin, let store else { throw ConfigProblems(problems) }
         return GatewayConfig(listeners: listeners, admin: admin, store: store, limits: limits, audit: audit,
                              trustedProxies: trustedProxies, connections: connections, sources: sources.map(\.source),
-                             destinations: destinations)
+                             destinations: destinations, retention: retention)
     }
 
     static func address(_ node: ConfigNode, default fallback: String, _ problems: inout [ConfigProblem]) -> ListenAddress? {
@@ -268,6 +269,19 @@ extension GatewayConfig {
             return nil
         }
         return answer
+    }
+
+    /// Seconds, or a number with a unit: `30d`, `12h`, `90m`, `3600s`.
+    static func decodeRetention(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Double? {
+        if case .string(let text)? = node.value, let unit = text.last, let factor = ["d": 86_400.0, "h": 3600, "m": 60, "s": 1][unit],
+           let number = Double(text.dropLast()), number > 0 {
+            return number * factor
+        }
+        if case .string? = node.value {
+            problems.append(ConfigProblem(node.path, "must be seconds or a duration like 30d, 12h, 90m"))
+            return nil
+        }
+        return node.seconds(&problems)
     }
 
     static func decodeMode(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> SourceMode {

@@ -11,10 +11,13 @@ public struct GatewayConfig: Sendable {
     public var connections: ConnectionLimits
     public var sources: [SourceConfig]
     public var destinations: [DestinationConfig]
+    /// Seconds after which events and their delivery history are pruned (events still being delivered are kept);
+    /// nil keeps everything.
+    public var retention: Double?
 
     public init(listeners: [ListenerConfig], admin: AdminConfig, store: StoreLocation, limits: Limits,
                 audit: AuditOutput, trustedProxies: [CIDR] = [], connections: ConnectionLimits = ConnectionLimits(),
-                sources: [SourceConfig], destinations: [DestinationConfig] = []) {
+                sources: [SourceConfig], destinations: [DestinationConfig] = [], retention: Double? = nil) {
         self.listeners = listeners
         self.admin = admin
         self.store = store
@@ -24,6 +27,7 @@ public struct GatewayConfig: Sendable {
         self.connections = connections
         self.sources = sources
         self.destinations = destinations
+        self.retention = retention
     }
 
     public func destination(named name: String) -> DestinationConfig? {

@@ -77,7 +77,8 @@ public struct Gateway {
             logger: logger)
         // Shut down in reverse: readiness turns false first, then the webhook listeners drain, then the dispatcher
         // finishes its attempts, then admin stops.
-        let services: [any Service] = [admin, reloader, dispatcher] + listeners + [ReadinessService(readiness: readiness)]
+        let retention: [any Service] = config.retention.map { [RetentionService(store: store, retention: $0, logger: logger)] } ?? []
+        let services: [any Service] = [admin, reloader, dispatcher] + retention + listeners + [ReadinessService(readiness: readiness)]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

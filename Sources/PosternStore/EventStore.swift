@@ -1,3 +1,4 @@
+import Foundation
 import PosternCore
 
 /// Durable, idempotent storage of accepted events. `insert` returns only once the event is committed.
@@ -8,6 +9,9 @@ public protocol EventStore: Sendable {
     func events(source: String?, limit: Int) async throws -> [StoredEvent]
     /// Finishes pending writes and closes the store.
     func close() async throws
+    /// Deletes up to `limit` events received before `cutoff` — with their deliveries and attempts — that have no
+    /// delivery still pending, in one short transaction; returns how many events went.
+    func prune(receivedBefore cutoff: Date, limit: Int) async throws -> Int
     /// Whether the store can take writes now (an embedded file: always; a server: when it answers).
     func isAvailable() async -> Bool
 }

@@ -156,3 +156,26 @@ extension PostgresEventStore: DeliveryQueue {
         return depths
     }
 }
+
+extension PostgresEventStore {
+    public func prune(receivedBefore cutoff: Date, limit: Int) async throws -> Int {
+        let logger = logger
+        return try await client.withTransaction(logger: logger) { connection in
+            var ids: [String] = []
+            for try await id in try await connection.query("""
+                SELECT id FROM events e WHERE received_at < \(cutoff.millisecondsSince1970)
+                  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state = 'pending')
+                ORDER BY received_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                """, logger: logger).decode(String.self) {
+                ids.append(id)
+            }
+            guard !ids.isEmpty else { return 0 }
+            try await connection.query("""
+                DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE event_id = ANY(\(ids)::text[]))
+                """, logger: logger)
+            try await connection.query("DELETE FROM deliveries WHERE event_id = ANY(\(ids)::text[])", logger: logger)
+            try await connection.query("DELETE FROM events WHERE id = ANY(\(ids)::text[])", logger: logger)
+            return ids.count
+        }
+    }
+}

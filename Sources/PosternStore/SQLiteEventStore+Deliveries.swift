@@ -203,3 +203,25 @@ extension SQLiteEventStore: DeliveryQueue {
         return pairs.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
     }
 }
+
+extension SQLiteEventStore {
+    public func prune(receivedBefore cutoff: Date, limit: Int) async throws -> Int {
+        let rows = try await reader.query("""
+            SELECT id FROM events e WHERE received_at < ?
+              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state = 'pending')
+            ORDER BY received_at LIMIT ?
+            """, [.integer(cutoff.millisecondsSince1970), .integer(limit)])
+        let ids = rows.compactMap { $0.column("id")?.string }
+        guard !ids.isEmpty else { return 0 }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let binds = ids.map { SQLiteData.text($0) }
+        try await write { connection in
+            _ = try await connection.query("""
+                DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE event_id IN (\(placeholders)))
+                """, binds)
+            _ = try await connection.query("DELETE FROM deliveries WHERE event_id IN (\(placeholders))", binds)
+            _ = try await connection.query("DELETE FROM events WHERE id IN (\(placeholders))", binds)
+        }
+        return ids.count
+    }
+}

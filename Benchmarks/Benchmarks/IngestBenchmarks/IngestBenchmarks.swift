@@ -28,6 +28,7 @@ let yaml = """
 struct NullStore: EventStore {
     func insert(_ event: IncomingEvent) async throws -> StoreOutcome { .stored(id: "evt_bench") }
     func events(source: String?, limit: Int) async throws -> [StoredEvent] { [] }
+    func prune(receivedBefore cutoff: Date, limit: Int) async throws -> Int { 0 }
     func close() async throws {}
 }
 
