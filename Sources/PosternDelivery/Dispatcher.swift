@@ -114,7 +114,9 @@ public actor Dispatcher: Service {
     private func attempt(_ delivery: DueDelivery, to destination: any Destination) async {
         let config = destination.config
         let startedAt = now()
+        let renewal = renewingLease(of: delivery)
         let result = await destination.attempt(delivery, now: startedAt)
+        renewal?.cancel()
         let finishedAt = now()
         let verdict = config.retry.decide(result, attempts: delivery.attempts + 1,
                                           age: finishedAt.timeIntervalSince(delivery.enqueuedAt), random: random())
@@ -138,6 +140,19 @@ public actor Dispatcher: Service {
         inFlight[config.name, default: 1] -= 1
         attempts[delivery.id] = nil
         doorbell.ring()
+    }
+
+    /// Keeps a leased claim (PostgreSQL) alive while its attempt runs, renewing it every third of the lease.
+    private func renewingLease(of delivery: DueDelivery) -> Task<Void, Never>? {
+        guard let lease = queue.leaseSeconds else { return nil }
+        let queue = queue, now = now
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(lease / 3))
+                guard !Task.isCancelled else { return }
+                await queue.renewLease(delivery, now: now())
+            }
+        }
     }
 
     private func finishInFlight() async {

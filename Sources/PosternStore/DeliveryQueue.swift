@@ -11,6 +11,10 @@ public protocol DeliveryQueue: Sendable {
     func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, now: Date) async throws
     /// Gives back a claimed delivery without an attempt (on shutdown).
     func release(_ delivery: DueDelivery) async
+    /// Seconds a claim lasts unless renewed; nil when claims last as long as the process (SQLite).
+    var leaseSeconds: Double? { get }
+    /// Extends the claim of a delivery whose attempt is still running.
+    func renewLease(_ delivery: DueDelivery, now: Date) async
     /// Deliveries, newest event first, optionally in one state or of one event.
     func deliveries(state: DeliveryState?, event: String?, limit: Int) async throws -> [DeliveryRecord]
     /// Every attempt made for an event's deliveries, oldest first.
@@ -22,6 +26,11 @@ public protocol DeliveryQueue: Sendable {
                 progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Int
     /// How many deliveries wait (pending) and how many are dead, per destination.
     func depth() async throws -> [QueueDepth]
+}
+
+extension DeliveryQueue {
+    public var leaseSeconds: Double? { nil }
+    public func renewLease(_ delivery: DueDelivery, now: Date) async {}
 }
 
 /// One destination's backlog.

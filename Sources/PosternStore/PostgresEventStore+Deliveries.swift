@@ -55,6 +55,15 @@ extension PostgresEventStore: DeliveryQueue {
         }
     }
 
+    public nonisolated var leaseSeconds: Double? { Self.leaseSeconds }
+
+    public func renewLease(_ delivery: DueDelivery, now: Date) async {
+        let until = now.addingTimeInterval(Self.leaseSeconds).millisecondsSince1970
+        _ = try? await client.query("""
+            UPDATE deliveries SET lease_until = \(until) WHERE id = \(Int(delivery.id)) AND lease_owner = \(owner)
+            """, logger: logger)
+    }
+
     public func release(_ delivery: DueDelivery) async {
         _ = try? await client.query("""
             UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id = \(Int(delivery.id)) AND lease_owner = \(owner)

@@ -175,3 +175,19 @@ def test_postgres_stopped_under_load_answers_503_and_loses_nothing_acknowledged(
     assert statuses[-1] == 200, "the pool reconnects by itself"
     stored = {e["idempotencyKey"] for e in gateway.events()}
     assert set(acknowledged) <= stored, f"{len(set(acknowledged) - stored)} acknowledged events lost"
+
+
+def test_a_lease_is_renewed_while_a_slow_attempt_runs(gateway_factory, tmp_path):
+    backend = Backend()
+    try:
+        backend.set("hang", 5)
+        database = fresh_database()
+        env = {"POSTERN_LEASE_SECONDS": "2"}
+        gateways = instances(gateway_factory, tmp_path, 2, database, destination(backend.url).replace("timeout: 2", "timeout: 8"), env)
+        event = post(gateways[0], "slow-one").json()["id"]
+        backend.wait_for(lambda seen: any(r.get("answered") == 200 for r in seen), timeout=20)
+        time.sleep(1)
+        assert [r["headers"]["idempotency-key"] for r in backend.received()] == [event], \
+            "the other instance must not take a delivery whose attempt outlives the first lease"
+    finally:
+        backend.close()
