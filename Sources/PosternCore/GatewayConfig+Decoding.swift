@@ -117,6 +117,10 @@ extension GatewayConfig {
                 problems.append(ConfigProblem(node.path, "must be postgres://user[:password]@host[:port]/database"))
                 return nil
             }
+            if url.queryItems?.contains(where: { $0.name == "synchronous_commit" && $0.value?.lowercased() == "off" }) == true {
+                problems.append(ConfigProblem(node.path, "turns synchronous_commit off: a 200 must mean a durable commit"))
+                return nil
+            }
             return .postgres(url: text)
         }
         guard text.hasPrefix("sqlite:"), text.count > 7 else {

@@ -191,3 +191,16 @@ def test_a_lease_is_renewed_while_a_slow_attempt_runs(gateway_factory, tmp_path)
             "the other instance must not take a delivery whose attempt outlives the first lease"
     finally:
         backend.close()
+
+
+def test_a_server_that_does_not_commit_durably_is_refused(tmp_path):
+    database = fresh_database()
+    url = urllib.parse.urlparse(database)
+    subprocess.run([os.path.join(PG_BIN, "psql"), "-h", url.hostname, "-p", str(url.port), "-U", url.username, "-d",
+                    url.path[1:], "-c", f"ALTER DATABASE {url.path[1:]} SET synchronous_commit = off"],
+                   check=True, capture_output=True)
+    config = tmp_path / "postern.yaml"
+    config.write_text(f"store: {database}\nsources:\n{sources()}")
+    result = postern("migrate", "--config", str(config))
+    assert result.returncode != 0
+    assert b"synchronous_commit" in result.stderr + result.stdout
