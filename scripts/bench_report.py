@@ -12,13 +12,14 @@ import re
 import sys
 
 DISTURBED = 0.15
-PEER_OF = {"postern-webhook": "seed001", "postern-fulfillment": "seed002"}
+PEER_OF = {"postern-webhook": "seed001", "postern-fulfillment": "seed002", "postern-webhook-pg": "seed001"}
 DESCRIPTION = {
     "nginx": "nginx return 200 (HTTP floor)",
     "seed002": "seed 002 (Go, HMAC, in-memory idempotency)",
     "seed001": "seed 001 (Go, HMAC, PostgreSQL insert)",
     "postern-webhook": "Postern cognigy-webhook, SQLite FULL",
     "postern-fulfillment": "Postern cognigy-fulfillment, SQLite FULL",
+    "postern-webhook-pg": "Postern cognigy-webhook, PostgreSQL (CPU incl. the server)",
 }
 
 
@@ -59,7 +60,7 @@ def main(work, out):
             "peak_rss_mb": round(rss[(label, conns)] / 1024, 1) if (label, conns) in rss else None,
             "other_cores": r["other_cores"], "note": r.get("note", ""),
         })
-    order = ["nginx", "seed002", "seed001", "postern-fulfillment", "postern-webhook"]
+    order = ["nginx", "seed002", "seed001", "postern-fulfillment", "postern-webhook", "postern-webhook-pg"]
     rows.sort(key=lambda x: (order.index(x["target"]) if x["target"] in order else 9, x["conns"]))
     by = {(r["target"], r["conns"]): r for r in rows}
     for r in rows:
