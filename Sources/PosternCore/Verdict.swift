@@ -29,6 +29,18 @@ public struct Verification: Sendable, Equatable, Codable {
     }
 }
 
+extension Verification {
+    /// The JSON the stores keep: the fields present, the timestamp as seconds since 2001 as `JSONEncoder` wrote it.
+    public var jsonText: String {
+        var fields = ["\"scheme\":\(JSONText.quoted(scheme))"]
+        if let secretIndex { fields.append("\"secretIndex\":\(secretIndex)") }
+        if let timestamp { fields.append("\"timestamp\":\(timestamp.timeIntervalSinceReferenceDate)") }
+        if let signatureDigest { fields.append("\"signatureDigest\":\(JSONText.quoted(signatureDigest))") }
+        if let messageID { fields.append("\"messageID\":\(JSONText.quoted(messageID))") }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+}
+
 /// Why a verifier refused a request; each case is one reason code.
 public enum VerificationFailure: Error, Sendable, Equatable {
     case missingSignature(String)

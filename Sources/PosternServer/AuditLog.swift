@@ -30,6 +30,13 @@ public final class AuditLog: Sendable {
         self.encoder = encoder
     }
 
+    /// A request's decision, written by hand (this runs on every request).
+    public func write(_ record: AuditRecord) {
+        let line = Data(record.jsonLine.utf8)
+        handle.withLock { try? $0.write(contentsOf: line) }
+    }
+
+    /// Any other decision (dead letters, replays).
     public func write(_ record: some Encodable) {
         guard var line = try? encoder.encode(record) else { return }
         line.append(UInt8(ascii: "\n"))

@@ -18,4 +18,11 @@ public struct Decision: Sendable {
     /// How a fulfillment source's answer was made: `upstream`, or `fallback: <why>`.
     public var answer: String?
     public var latency: Duration = .zero
+
+    public init(time: Date, method: String, path: String, caller: String?) {
+        self.time = time
+        self.method = method
+        self.path = path
+        self.caller = caller
+    }
 }

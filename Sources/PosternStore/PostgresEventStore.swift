@@ -142,7 +142,7 @@ public actor PostgresEventStore: EventStore {
                 binds.append(event.receivedAt.millisecondsSince1970)
                 binds.append(headers)
                 binds.append(ByteBuffer(bytes: event.body))
-                binds.append(String(decoding: try JSONEncoder().encode(event.verification), as: UTF8.self))
+                binds.append(event.verification.jsonText)
                 binds.append(event.callerAddress)
                 binds.append(event.clientSubject)
             }

@@ -178,7 +178,7 @@ public actor SQLiteEventStore: EventStore {
                                 client_subject)
             VALUES \(placeholders) ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id
             """
-        let binds = try batch.flatMap { try Self.binds(for: $0.event, id: $0.id) }
+        let binds = batch.flatMap { Self.binds(for: $0.event, id: $0.id) }
         let rows = try await connection.query(sql, binds)
         return Set(rows.compactMap { $0.column("id")?.string })
     }
@@ -198,15 +198,14 @@ public actor SQLiteEventStore: EventStore {
         return ids
     }
 
-    private static func binds(for event: IncomingEvent, id: String) throws -> [SQLiteData] {
-        let verification = try JSONEncoder().encode(event.verification)
+    private static func binds(for event: IncomingEvent, id: String) -> [SQLiteData] {
         return [
             .text(id), .text(event.source), .text(event.idempotencyKey),
             event.correlationID.map { .text($0) } ?? .null,
             .integer(event.receivedAt.millisecondsSince1970),
             .text(JSONText.pairs(event.headers)),
             .blob(ByteBuffer(bytes: event.body)),
-            .text(String(decoding: verification, as: UTF8.self)),
+            .text(event.verification.jsonText),
             event.callerAddress.map { .text($0) } ?? .null,
             event.clientSubject.map { .text($0) } ?? .null,
         ]
