@@ -3,6 +3,9 @@
 public enum JSONText {
     /// The string as a JSON string literal, quotes included.
     public static func quoted(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            return "\"" + value + "\""
+        }
         var out = "\""
         out.reserveCapacity(value.utf8.count + 2)
         for scalar in value.unicodeScalars {
