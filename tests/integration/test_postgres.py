@@ -204,3 +204,17 @@ def test_a_server_that_does_not_commit_durably_is_refused(tmp_path):
     result = postern("migrate", "--config", str(config))
     assert result.returncode != 0
     assert b"synchronous_commit" in result.stderr + result.stdout
+
+
+def test_instances_starting_at_once_migrate_the_schema_once(tmp_path):
+    database = fresh_database()
+    config = tmp_path / "postern.yaml"
+    config.write_text(f"store: {database}\nsources:\n{sources()}")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: postern("migrate", "--config", str(config)), range(4)))
+    assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stderr.decode() for r in results]
+    url = urllib.parse.urlparse(database)
+    versions = subprocess.run([os.path.join(PG_BIN, "psql"), "-h", url.hostname, "-p", str(url.port), "-U", url.username,
+                               "-d", url.path[1:], "-Atc", "SELECT version FROM postern_migrations ORDER BY version"],
+                              check=True, capture_output=True).stdout.decode().split()
+    assert versions == ["1"]
