@@ -10,22 +10,11 @@ extension PostgresEventStore: DeliveryQueue {
         guard wanted > 0 else { return [] }
         let nowMillis = now.millisecondsSince1970
         let leaseUntil = now.addingTimeInterval(Self.leaseSeconds).millisecondsSince1970
-        let rows = try await client.query("""
-            WITH due AS (
-                SELECT id FROM deliveries
-                WHERE destination = \(destination) AND state = 'pending' AND next_attempt_at <= \(nowMillis)
-                  AND (lease_until IS NULL OR lease_until < \(nowMillis))
-                ORDER BY next_attempt_at, id LIMIT \(wanted) FOR UPDATE SKIP LOCKED
-            ), claimed AS (
-                UPDATE deliveries d SET lease_owner = \(owner), lease_until = \(leaseUntil) FROM due WHERE d.id = due.id
-                RETURNING d.id, d.event_id, d.attempts, d.enqueued_at
-            )
-            SELECT c.id, c.event_id, c.attempts, c.enqueued_at, e.source, e.correlation_id, e.headers, e.body
-            FROM claimed c JOIN events e ON e.id = c.event_id ORDER BY c.id
-            """, logger: logger)
+        let claim = PostgresStatements.Claim(destination: destination, now: nowMillis, limit: wanted, owner: owner,
+                                             leaseUntil: leaseUntil)
         var claimed: [DueDelivery] = []
         for try await (id, event, attempts, enqueued, source, correlation, headers, body)
-            in rows.decode((Int, String, Int, Int, String, String?, String, ByteBuffer).self) {
+            in try await client.execute(claim, logger: logger) {
             claimed.append(DueDelivery(id: Int64(id), eventID: event, source: source, destination: destination,
                                        correlationID: correlation, headers: SQLiteEventStore.headers(fromJSON: headers),
                                        body: Array(body.readableBytesView), attempts: attempts,
@@ -42,16 +31,13 @@ extension PostgresEventStore: DeliveryQueue {
         }
         let id = Int(delivery.id)
         let logger = logger, owner = owner
+        let record = PostgresStatements.RecordAttempt(delivery: id, time: attempt.time.millisecondsSince1970,
+                                                      status: attempt.status, latencyMs: attempt.latencyMs, error: attempt.error)
+        let finish = PostgresStatements.Finish(state: state.rawValue, status: attempt.status, error: error, next: next,
+                                               delivery: id, owner: owner)
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("""
-                INSERT INTO delivery_attempts (delivery_id, attempted_at, status, latency_ms, error)
-                VALUES (\(id), \(attempt.time.millisecondsSince1970), \(attempt.status), \(attempt.latencyMs), \(attempt.error))
-                """, logger: logger)
-            try await connection.query("""
-                UPDATE deliveries SET state = \(state.rawValue), attempts = attempts + 1, last_status = \(attempt.status),
-                    last_error = \(error), next_attempt_at = coalesce(\(next), next_attempt_at), lease_owner = NULL, lease_until = NULL
-                WHERE id = \(id) AND lease_owner = \(owner)
-                """, logger: logger)
+            try await connection.execute(record, logger: logger)
+            try await connection.execute(finish, logger: logger)
         }
     }
 
