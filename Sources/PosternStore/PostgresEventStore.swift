@@ -13,7 +13,10 @@ import PostgresNIO
 public actor PostgresEventStore: EventStore {
     static let maxBatch = 256
     /// Seconds a commit may take before its requests are answered 503 (the server is down or unreachable).
-    static let commitDeadline = 5.0
+    static let commitDeadline = 3.0
+    /// After a failed commit, inserts fail at once for this long (503 quickly while the server is down), then one
+    /// batch tries again.
+    static let failFastWindow: Duration = .seconds(1)
     /// Seconds a claimed delivery stays with its instance (`POSTERN_LEASE_SECONDS` changes it, e.g. for tests);
     /// attempts must finish within it, so destination timeouts stay below.
     public static let leaseSeconds = ProcessInfo.processInfo.environment["POSTERN_LEASE_SECONDS"].flatMap(Double.init) ?? 30
@@ -32,6 +35,7 @@ public actor PostgresEventStore: EventStore {
     private let onCommit: @Sendable (CommitReport) -> Void
     private var queue: [Pending] = []
     private var isWriting = false
+    private var failingUntil: ContinuousClock.Instant?
 
     /// Connects, refuses a server that does not commit durably, and brings the schema up to date.
     public static func open(url: String, logger: Logger = Logger(label: "postern.store"),
@@ -113,11 +117,17 @@ public actor PostgresEventStore: EventStore {
             let batch = Array(queue.prefix(Self.maxBatch))
             queue.removeFirst(batch.count)
             let started = ContinuousClock.now
+            if let failingUntil, started < failingUntil {
+                for pending in batch { pending.continuation.resume(throwing: StoreTimeout(seconds: Self.commitDeadline)) }
+                continue
+            }
             do {
                 let (outcomes, queued) = try await withDeadline(Self.commitDeadline) { try await self.commit(batch) }
+                failingUntil = nil
                 onCommit(CommitReport(batchSize: batch.count, duration: ContinuousClock.now - started, queuedDeliveries: queued))
                 for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(returning: outcome) }
             } catch {
+                failingUntil = ContinuousClock.now + Self.failFastWindow
                 for pending in batch { pending.continuation.resume(throwing: error) }
             }
         }
