@@ -29,7 +29,9 @@ def lines(path):
 
 def p999(raw_dir, label, conns):
     """p99.9 in ms from the raw wrk output (the last attempt's file)."""
-    files = sorted(glob.glob(os.path.join(raw_dir, f"{label}-*c{conns}*.txt")))
+    # Postern's raw files are LABEL-cN.txt, the peers' LABEL-PIN-cN-tryK.txt (a longer label never matches)
+    files = sorted(glob.glob(os.path.join(raw_dir, f"{label}-c{conns}.txt"))
+                   + glob.glob(os.path.join(raw_dir, f"{label}-*-c{conns}-try*.txt")))
     for path in reversed(files):
         m = re.search(r"p99\.9: (\d+) us", open(path).read())
         if m:
@@ -155,7 +157,7 @@ def main(work, out):
         right.bar([i + offset for i in range(len(targets))], [by.get((t, conns), {}).get("cpu_us_per_req") or 0 for t in targets],
                   width=0.4, label=f"{conns} connections")
     for axis, title in ((left, "requests/s"), (right, "server-side CPU µs per request")):
-        axis.set_xticks(range(len(targets)), [DESCRIPTION.get(t, t).replace(" (", "\n(").replace(", ", ",\n") for t in targets], fontsize=7)
+        axis.set_xticks(range(len(targets)), targets, fontsize=8, rotation=25, ha="right")
         axis.set_title(title)
         axis.legend()
     fig.tight_layout()

@@ -16,7 +16,7 @@ extension PostgresEventStore: DeliveryQueue {
         for try await (id, event, attempts, enqueued, source, correlation, headers, body)
             in try await client.execute(claim, logger: logger) {
             claimed.append(DueDelivery(id: Int64(id), eventID: event, source: source, destination: destination,
-                                       correlationID: correlation, headers: SQLiteEventStore.headers(fromJSON: headers),
+                                       correlationID: correlation, headers: StoredHeaders.decode(headers),
                                        body: Array(body.readableBytesView), attempts: attempts,
                                        enqueuedAt: Date(millisecondsSince1970: enqueued)))
         }

@@ -138,7 +138,7 @@ public actor PostgresEventStore: EventStore {
     /// events that were already stored.
     private func commit(_ batch: [Pending]) async throws -> ([StoreOutcome], Int) {
         let logger = logger
-        let rows = batch.map { pending in (pending.id, pending.event, JSONText.pairs(pending.event.headers)) }
+        let rows = batch.map { pending in (pending.id, pending.event, StoredHeaders.encode(pending.event.headers)) }
         let (inserted, existing, queued) = try await client.withTransaction(logger: logger) { connection in
             var binds = PostgresBindings(capacity: rows.count * 10)
             var values: [String] = []

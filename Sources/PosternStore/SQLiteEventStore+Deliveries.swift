@@ -37,7 +37,7 @@ extension SQLiteEventStore: DeliveryQueue {
             claimed.append(DueDelivery(
                 id: id, eventID: eventID, source: source, destination: destination,
                 correlationID: row.column("correlation_id")?.string,
-                headers: Self.headers(fromJSON: row.column("headers")?.string ?? "[]"),
+                headers: StoredHeaders.decode(row.column("headers")?.string ?? "[]"),
                 body: Array(body.readableBytesView), attempts: attempts,
                 enqueuedAt: Date(millisecondsSince1970: enqueued)))
         }
@@ -195,12 +195,6 @@ extension SQLiteEventStore: DeliveryQueue {
             depths[destination] = depth
         }
         return depths.keys.sorted().map { depths[$0]! }
-    }
-
-    /// The stored header list `[[name, value], ...]`.
-    static func headers(fromJSON text: String) -> [(name: String, value: String)] {
-        guard let pairs = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String]] else { return [] }
-        return pairs.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
     }
 }
 

@@ -203,7 +203,7 @@ public actor SQLiteEventStore: EventStore {
             .text(id), .text(event.source), .text(event.idempotencyKey),
             event.correlationID.map { .text($0) } ?? .null,
             .integer(event.receivedAt.millisecondsSince1970),
-            .text(JSONText.pairs(event.headers)),
+            .text(StoredHeaders.encode(event.headers)),
             .blob(ByteBuffer(bytes: event.body)),
             .text(event.verification.jsonText),
             event.callerAddress.map { .text($0) } ?? .null,
