@@ -26,3 +26,37 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONValue {
+    /// Compact JSON text, object keys sorted (what `JSONSerialization` with sorted keys writes, without its cost).
+    public var jsonText: String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    private func write(to out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .number(let number):
+            out += number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .string(let text): out += JSONText.quoted(text)
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.write(to: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { out += "," }
+                out += JSONText.quoted(key) + ":"
+                members[key]!.write(to: &out)
+            }
+            out += "}"
+        }
+    }
+}

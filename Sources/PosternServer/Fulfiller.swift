@@ -36,9 +36,10 @@ public struct Fulfiller: Sendable {
 
     /// The request's `requestId`, the configured fallback actions, and the request's `context` echoed.
     static func fallback(_ document: JSONValue, _ respond: RespondConfig) -> Response {
-        var answer: [String: Any] = ["payload": respond.fallback.map(\.foundationObject)]
-        answer["requestId"] = document.value(at: "/requestId")?.foundationObject ?? NSNull()
-        if let context = document.value(at: "/context") { answer["context"] = context.foundationObject }
-        return JSONResponse.make(status: 200, answer)
+        var answer: [String: JSONValue] = ["payload": .array(respond.fallback)]
+        answer["requestId"] = document.value(at: "/requestId") ?? .null
+        if let context = document.value(at: "/context") { answer["context"] = context }
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(answer).jsonText)))
     }
 }
