@@ -95,12 +95,17 @@ public struct ConfigNode: Sendable {
 
     /// A duration in seconds (an integer or a fraction), greater than 0.
     public func seconds(_ problems: inout [ConfigProblem]) -> Double? {
+        positiveNumber(&problems, described: "a number of seconds")
+    }
+
+    /// An integer or a fraction greater than 0; `described` names it in the problem.
+    public func positiveNumber(_ problems: inout [ConfigProblem], described: String = "a number") -> Double? {
         switch value {
         case nil, .null?: return nil
         case .int(let number)? where number > 0: return Double(number)
         case .double(let number)? where number > 0 && number.isFinite: return number
         default:
-            problems.append(ConfigProblem(path, "must be a number of seconds greater than 0"))
+            problems.append(ConfigProblem(path, "must be \(described) greater than 0"))
             return nil
         }
     }

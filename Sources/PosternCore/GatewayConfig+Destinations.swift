@@ -85,13 +85,7 @@ extension GatewayConfig {
                 "must be /api/v2/conversations/messages/{integrationId}/inbound/open/message or the tutorial's \(GenesysSettings.tutorialPath) (the same call)"))
         }
         let mapping = decodeMapping(node["mapping"], &problems)
-        var requestsPerMinute = 240.0
-        switch node["requestsPerMinute"].value {
-        case nil, .null?: break
-        case .int(let value)? where value > 0: requestsPerMinute = Double(value)
-        case .double(let value)? where value > 0: requestsPerMinute = value
-        default: problems.append(ConfigProblem(node["requestsPerMinute"].path, "must be a number greater than 0"))
-        }
+        let requestsPerMinute = node["requestsPerMinute"].positiveNumber(&problems) ?? 240
         guard let name, let apiBase, let loginBase, let clientId, let clientSecret, let integrationId else { return nil }
         let settings = GenesysSettings(apiBase: trimmingSlash(apiBase), loginBase: trimmingSlash(loginBase), clientId: clientId,
                                        clientSecret: clientSecret, integrationId: integrationId, mapping: mapping,

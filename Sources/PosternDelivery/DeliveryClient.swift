@@ -25,7 +25,6 @@ public final class DeliveryClient: Sendable {
     public struct Answer: Sendable {
         public var status: Int
         public var retryAfter: String?
-        public var contentType: String?
         public var body: [UInt8]
     }
 
@@ -45,7 +44,7 @@ public final class DeliveryClient: Sendable {
             body.writeBuffer(&chunk)
         }
         return Answer(status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"),
-                      contentType: response.headers.first(name: "content-type"), body: Array(body.readableBytesView))
+                      body: Array(body.readableBytesView))
     }
 
     /// One delivery attempt: the answer's status, or why there was none, and how long it took.

@@ -82,7 +82,7 @@ public struct IngestResponder: HTTPResponder {
             source: source.name, idempotencyKey: checked.idempotencyKey, correlationID: checked.correlationID,
             receivedAt: decision.time, headers: source.keptHeaders(headers), body: body,
             verification: checked.verification, callerAddress: decision.caller,
-            clientSubject: decision.clientIdentity?.subject, destinations: source.config.queuedDestinations)
+            clientSubject: decision.clientIdentity?.subject, destinations: source.queuedDestinations)
         return await store(event, source: source, document: checked.document, &decision)
     }
 

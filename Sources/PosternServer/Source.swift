@@ -12,6 +12,8 @@ public struct Source: Sendable {
     public let rateLimit: RateLimit?
     /// The headers stored with this source's events (lower-case names).
     let keptHeaderNames: Set<String>
+    /// The destinations each event gets an outbox row for.
+    let queuedDestinations: [String]
 
     public var name: String { config.name }
 
@@ -67,6 +69,7 @@ public struct Source: Sendable {
         self.maxBodyBytes = config.maxBodyBytes ?? verifier.defaultMaxBodyBytes ?? limits.maxBodyBytes
         self.rateLimit = config.rateLimit ?? verifier.defaultRateLimit
         self.keptHeaderNames = Intake.keptHeaderNames(verifier, idempotencyKey: rule)
+        self.queuedDestinations = config.queuedDestinations
     }
 
     /// The problems building this source would meet, for checking a configuration before it is used.

@@ -51,6 +51,13 @@ let jsonLines: JSONEncoder = {
     return encoder
 }()
 
+/// Prints each item on its own line: as JSON with `--json`, else as `line` describes it.
+func printEach<Item: Encodable>(_ items: [Item], json: Bool, line: (Item) -> String) throws {
+    for item in items {
+        print(json ? String(decoding: try jsonLines.encode(item), as: UTF8.self) : line(item))
+    }
+}
+
 /// The process's logger: text on standard error, at `LOG_LEVEL` (default info). Audit lines go elsewhere.
 func makeLogger() -> Logger {
     var logger = Logger(label: "postern") { StreamLogHandler.standardError(label: $0) }

@@ -29,15 +29,11 @@ struct DeliveriesCommand: AsyncParsableCommand {
             let store = try await options.openStore(try options.loadConfig())
             let records = try await store.deliveries(state: state, event: event, limit: limit)
             try await store.close()
-            for record in records {
-                if json {
-                    print(String(decoding: try jsonLines.encode(record), as: UTF8.self))
-                } else {
-                    let next = record.nextAttemptAt.map { "  next \($0.formatted(.iso8601))" } ?? ""
-                    let last = record.lastStatus.map { "  last \($0)" } ?? ""
-                    print("\(record.event)  \(record.source) → \(record.destination)  \(record.state.rawValue)  attempts \(record.attempts)\(last)\(next)"
-                          + (record.lastError.map { "  \($0)" } ?? ""))
-                }
+            try printEach(records, json: json) { record in
+                let next = record.nextAttemptAt.map { "  next \($0.formatted(.iso8601))" } ?? ""
+                let last = record.lastStatus.map { "  last \($0)" } ?? ""
+                return "\(record.event)  \(record.source) → \(record.destination)  \(record.state.rawValue)  attempts \(record.attempts)\(last)\(next)"
+                    + (record.lastError.map { "  \($0)" } ?? "")
             }
         }
     }
@@ -58,13 +54,9 @@ struct DeliveriesCommand: AsyncParsableCommand {
             let store = try await options.openStore(try options.loadConfig())
             let attempts = try await store.attempts(event: event)
             try await store.close()
-            for attempt in attempts {
-                if json {
-                    print(String(decoding: try jsonLines.encode(attempt), as: UTF8.self))
-                } else {
-                    print("\(attempt.time.formatted(.iso8601))  \(attempt.destination)  \(attempt.status.map(String.init) ?? "-")  \(attempt.latencyMs) ms"
-                          + (attempt.error.map { "  \($0)" } ?? ""))
-                }
+            try printEach(attempts, json: json) { attempt in
+                "\(attempt.time.formatted(.iso8601))  \(attempt.destination)  \(attempt.status.map(String.init) ?? "-")  \(attempt.latencyMs) ms"
+                    + (attempt.error.map { "  \($0)" } ?? "")
             }
         }
     }

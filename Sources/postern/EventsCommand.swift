@@ -26,12 +26,8 @@ struct EventsCommand: AsyncParsableCommand {
             let store = try await options.openStore(try options.loadConfig())
             let events = try await store.events(source: source, limit: limit)
             try await store.close()
-            for event in events {
-                if json {
-                    print(String(decoding: try jsonLines.encode(event), as: UTF8.self))
-                } else {
-                    print("\(event.id)  \(event.source)  \(event.receivedAt.formatted(.iso8601))  \(event.idempotencyKey)")
-                }
+            try printEach(events, json: json) { event in
+                "\(event.id)  \(event.source)  \(event.receivedAt.formatted(.iso8601))  \(event.idempotencyKey)"
             }
         }
     }
