@@ -73,6 +73,8 @@ let package = Package(
                 "PosternCore", "PosternVerify", "PosternStore", "PosternDelivery", "PosternServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "PosternCoreTests", dependencies: ["PosternCore"]),

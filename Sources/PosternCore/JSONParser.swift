@@ -30,7 +30,12 @@ public struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
@@ -46,12 +51,13 @@ public struct JSONParser {
         }
     }
 
-    private mutating func expect(_ literal: String) throws(Failure) {
-        let utf8 = Array(literal.utf8)
-        guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else {
+    private mutating func expect(_ literal: StaticString) throws(Failure) {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count,
+              bytes[index..<index + count].elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: count)) else {
             throw failure("invalid literal")
         }
-        index += utf8.count
+        index += count
     }
 
     private mutating func enter(_ depth: Int) throws(Failure) {
@@ -108,34 +114,48 @@ public struct JSONParser {
         return false
     }
 
+    /// A string's bytes become the String as they are unless it has escapes; then its UTF-8 is assembled first.
     private mutating func parseString() throws(Failure) -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
-        var runStart = index
-        func flush(_ parser: JSONParser, upTo end: Int) throws(Failure) {
-            guard runStart < end else { return }
-            guard let run = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
-                throw parser.failure("invalid UTF-8 in string")
-            }
-            scalars.append(contentsOf: run.unicodeScalars)
-        }
+        let start = index
         while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                try flush(self, upTo: index)
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
                 index += 1
-                return String(scalars)
+                return try validated(bytes[start..<index - 1])
+            case UInt8(ascii: "\\"):
+                return try parseEscapedString(from: start)
+            case ..<0x20:
+                throw failure("control character in string")
+            default:
+                index += 1
             }
-            if byte < 0x20 { throw failure("control character in string") }
-            if byte == UInt8(ascii: "\\") {
-                try flush(self, upTo: index)
-                scalars.append(try parseEscape())
-                runStart = index
-                continue
-            }
-            index += 1
         }
         throw failure("unterminated string")
+    }
+
+    private mutating func parseEscapedString(from start: Int) throws(Failure) -> String {
+        var utf8 = Array(bytes[start..<index])
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return try validated(utf8[...])
+            case UInt8(ascii: "\\"):
+                utf8.append(contentsOf: UTF8.encode(try parseEscape())!)
+            case ..<0x20:
+                throw failure("control character in string")
+            case let byte:
+                utf8.append(byte)
+                index += 1
+            }
+        }
+        throw failure("unterminated string")
+    }
+
+    private func validated(_ utf8: ArraySlice<UInt8>) throws(Failure) -> String {
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw failure("invalid UTF-8 in string") }
+        return text
     }
 
     private mutating func parseEscape() throws(Failure) -> Unicode.Scalar {

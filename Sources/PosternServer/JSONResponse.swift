@@ -33,10 +33,13 @@ enum JSONResponse {
         return encoder
     }()
 
+    /// `{"error":…,"message":…}`, written without a serializer: floods of refusals must stay cheap.
     static func refusal(_ refusal: Refusal) -> Response {
         var headers: HTTPFields = [:]
         if let seconds = refusal.retryAfter { headers[.retryAfter] = String(seconds) }
         if refusal.reason == .methodNotAllowed { headers[.allow] = "POST" }
-        return make(status: refusal.reason.status, ["error": refusal.reason.rawValue, "message": refusal.message], headers: headers)
+        headers[.contentType] = "application/json"
+        let text = "{\"error\":\(JSONText.quoted(refusal.reason.rawValue)),\"message\":\(JSONText.quoted(refusal.message))}"
+        return Response(status: .init(code: refusal.reason.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -22,6 +22,10 @@ struct TimedHTTP1Channel: ServerChildChannel {
             try channel.pipeline.syncOperations.addHandler(RequestBytesSignal())
         }.flatMap {
             base.setup(channel: channel, logger: logger)
+        }.flatMapThrowing { value in
+            let operations = channel.pipeline.syncOperations
+            try operations.handler(type: RequestBytesSignal.self).timeouts = try operations.handler(type: RequestTimeoutHandler.self)
+            return value
         }
     }
 

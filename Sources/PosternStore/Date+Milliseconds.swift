@@ -10,10 +10,3 @@ extension Date {
         self.init(timeIntervalSince1970: TimeInterval(millis) / 1000)
     }
 }
-
-extension Array {
-    /// The elements in consecutive slices of at most `size`.
-    func chunked(into size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
-    }
-}

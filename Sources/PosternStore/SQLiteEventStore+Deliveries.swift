@@ -1,6 +1,5 @@
 import Foundation
 import PosternCore
-import SQLiteNIO
 
 /// The outbox on SQLite. Claims are leases held in this process (one SQLite file serves one gateway); every
 /// change goes through the writer and shares its group commits.
@@ -21,12 +20,13 @@ extension SQLiteEventStore: DeliveryQueue {
                 leasesToDrop.removeAll()
             }
         }
-        let rows = try await reader.query("""
+        let limit = wanted + leased.count
+        let rows = try await reader.run { db in try db.query("""
             SELECT d.id, d.event_id, d.attempts, d.enqueued_at, e.source, e.correlation_id, e.headers, e.body
             FROM deliveries d JOIN events e ON e.id = d.event_id
             WHERE d.destination = ? AND d.state = 'pending' AND d.next_attempt_at <= ?
             ORDER BY d.next_attempt_at, d.id LIMIT ?
-            """, [.text(destination), .integer(now.millisecondsSince1970), .integer(wanted + leased.count)])
+            """, [.text(destination), .integer(now.millisecondsSince1970), .integer(limit)]) }
         var claimed: [DueDelivery] = []
         for row in rows where claimed.count < wanted {
             guard let id = row.column("id")?.integer.map(Int64.init), !leased.contains(id),
@@ -38,7 +38,7 @@ extension SQLiteEventStore: DeliveryQueue {
                 id: id, eventID: eventID, source: source, destination: destination,
                 correlationID: row.column("correlation_id")?.string,
                 headers: StoredHeaders.decode(row.column("headers")?.string ?? "[]"),
-                body: Array(body.readableBytesView), attempts: attempts,
+                body: body, attempts: attempts,
                 enqueuedAt: Date(millisecondsSince1970: enqueued)))
         }
         leased.formUnion(claimed.map(\.id))
@@ -52,19 +52,19 @@ extension SQLiteEventStore: DeliveryQueue {
         case .retry(let after, let reason): (.pending, now.addingTimeInterval(after), reason)
         case .dead(let reason): (.dead, nil, reason)
         }
-        let attemptBinds: [SQLiteData] = [
+        let attemptBinds: [SQLiteValue] = [
             .integer(Int(delivery.id)), .integer(attempt.time.millisecondsSince1970),
             attempt.status.map { .integer($0) } ?? .null, .float(attempt.latencyMs), attempt.error.map { .text($0) } ?? .null,
         ]
-        let updateBinds: [SQLiteData] = [
+        let updateBinds: [SQLiteValue] = [
             .text(state.rawValue), attempt.status.map { .integer($0) } ?? .null, error.map { .text($0) } ?? .null,
             next.map { .integer($0.millisecondsSince1970) } ?? .null, .integer(Int(delivery.id)),
         ]
-        try await write { connection in
-            _ = try await connection.query("""
+        try await write { db in
+            try db.query("""
                 INSERT INTO delivery_attempts (delivery_id, attempted_at, status, latency_ms, error) VALUES (?, ?, ?, ?, ?)
                 """, attemptBinds)
-            _ = try await connection.query("""
+            try db.query("""
                 UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?,
                     next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ?
                 """, updateBinds)
@@ -86,7 +86,7 @@ extension SQLiteEventStore: DeliveryQueue {
 
     public func deliveries(state: DeliveryState?, event: String?, limit: Int) async throws -> [DeliveryRecord] {
         var conditions: [String] = []
-        var binds: [SQLiteData] = []
+        var binds: [SQLiteValue] = []
         if let state {
             conditions.append("d.state = ?")
             binds.append(.text(state.rawValue))
@@ -96,11 +96,12 @@ extension SQLiteEventStore: DeliveryQueue {
             binds.append(.text(event))
         }
         binds.append(.integer(limit))
-        let rows = try await reader.query("""
+        let sql = """
             SELECT d.event_id, e.source, d.destination, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at
             FROM deliveries d JOIN events e ON e.id = d.event_id
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY d.id LIMIT ?
-            """, binds)
+            """
+        let rows = try await reader.run { [binds] db in try db.query(sql, binds) }
         return rows.compactMap { row in
             guard let event = row.column("event_id")?.string, let source = row.column("source")?.string,
                   let destination = row.column("destination")?.string,
@@ -114,11 +115,11 @@ extension SQLiteEventStore: DeliveryQueue {
     }
 
     public func attempts(event: String) async throws -> [DeliveryAttempt] {
-        let rows = try await reader.query("""
+        let rows = try await reader.run { db in try db.query("""
             SELECT d.destination, a.attempted_at, a.status, a.latency_ms, a.error
             FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
             WHERE d.event_id = ? ORDER BY a.rowid
-            """, [.text(event)])
+            """, [.text(event)]) }
         return rows.compactMap { row in
             guard let destination = row.column("destination")?.string, let time = row.column("attempted_at")?.integer,
                   let latency = row.column("latency_ms")?.double else { return nil }
@@ -131,15 +132,17 @@ extension SQLiteEventStore: DeliveryQueue {
     public func replay(_ selection: ReplaySelection, destinations: @escaping @Sendable (String) -> [String], now: Date,
                        progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Int {
         let (filter, filterBinds) = Self.filter(selection)
-        let total = try await reader.query("SELECT count(*) AS n FROM events WHERE \(filter)", filterBinds)
-            .first?.column("n")?.integer ?? 0
+        let total = try await reader.run { db in
+            try db.query("SELECT count(*) AS n FROM events WHERE \(filter)", filterBinds).first?.column("n")?.integer ?? 0
+        }
         var done = 0
         var queued = 0
         var cursor = 0
         while done < total {
-            let rows = try await reader.query(
-                "SELECT rowid AS r, id, source FROM events WHERE \(filter) AND rowid > ? ORDER BY rowid LIMIT ?",
-                filterBinds + [.integer(cursor), .integer(Self.replayBatch)])
+            let binds = filterBinds + [.integer(cursor), .integer(Self.replayBatch)]
+            let rows = try await reader.run { db in
+                try db.query("SELECT rowid AS r, id, source FROM events WHERE \(filter) AND rowid > ? ORDER BY rowid LIMIT ?", binds)
+            }
             guard let last = rows.last?.column("r")?.integer else { break }
             cursor = last
             let pairs = rows.flatMap { row -> [(String, String)] in
@@ -157,22 +160,19 @@ extension SQLiteEventStore: DeliveryQueue {
     /// Creates or resets to pending the delivery of each (event, destination), due now.
     private func requeue(_ pairs: [(event: String, destination: String)], now: Date) async throws {
         let millis = now.millisecondsSince1970
-        let chunks = pairs.chunked(into: 500).map { chunk in
-            (Array(repeating: "(?, ?, 'pending', ?, ?)", count: chunk.count).joined(separator: ", "),
-             chunk.flatMap { pair -> [SQLiteData] in [.text(pair.event), .text(pair.destination), .integer(millis), .integer(millis)] })
-        }
-        try await write { connection in
-            for (placeholders, binds) in chunks {
-                _ = try await connection.query("""
-                    INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at) VALUES \(placeholders)
+        let binds = pairs.map { pair -> [SQLiteValue] in [.text(pair.event), .text(pair.destination), .integer(millis), .integer(millis)] }
+        try await write { db in
+            for bind in binds {
+                try db.query("""
+                    INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at) VALUES (?, ?, 'pending', ?, ?)
                     ON CONFLICT (event_id, destination) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL,
                         next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at, replays = replays + 1
-                    """, binds)
+                    """, bind)
             }
         }
     }
 
-    private static func filter(_ selection: ReplaySelection) -> (String, [SQLiteData]) {
+    private static func filter(_ selection: ReplaySelection) -> (String, [SQLiteValue]) {
         switch selection {
         case .event(let id):
             return ("id = ?", [.text(id)])
@@ -183,10 +183,10 @@ extension SQLiteEventStore: DeliveryQueue {
     }
 
     public func depth() async throws -> [QueueDepth] {
-        let rows = try await reader.query("""
+        let rows = try await reader.run { db in try db.query("""
             SELECT destination, state, count(*) AS n FROM deliveries WHERE state IN ('pending', 'dead')
             GROUP BY destination, state ORDER BY destination
-            """, [])
+            """) }
         var depths: [String: QueueDepth] = [:]
         for row in rows {
             guard let destination = row.column("destination")?.string, let count = row.column("n")?.integer else { continue }
@@ -200,21 +200,19 @@ extension SQLiteEventStore: DeliveryQueue {
 
 extension SQLiteEventStore {
     public func prune(receivedBefore cutoff: Date, limit: Int) async throws -> Int {
-        let rows = try await reader.query("""
+        let rows = try await reader.run { db in try db.query("""
             SELECT id FROM events e WHERE received_at < ?
               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state = 'pending')
             ORDER BY received_at LIMIT ?
-            """, [.integer(cutoff.millisecondsSince1970), .integer(limit)])
+            """, [.integer(cutoff.millisecondsSince1970), .integer(limit)]) }
         let ids = rows.compactMap { $0.column("id")?.string }
         guard !ids.isEmpty else { return 0 }
-        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
-        let binds = ids.map { SQLiteData.text($0) }
-        try await write { connection in
-            _ = try await connection.query("""
-                DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE event_id IN (\(placeholders)))
-                """, binds)
-            _ = try await connection.query("DELETE FROM deliveries WHERE event_id IN (\(placeholders))", binds)
-            _ = try await connection.query("DELETE FROM events WHERE id IN (\(placeholders))", binds)
+        try await write { db in
+            for id in ids {
+                try db.query("DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE event_id = ?)", [.text(id)])
+                try db.query("DELETE FROM deliveries WHERE event_id = ?", [.text(id)])
+                try db.query("DELETE FROM events WHERE id = ?", [.text(id)])
+            }
         }
         return ids.count
     }

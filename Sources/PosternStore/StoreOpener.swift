@@ -6,7 +6,7 @@ public enum StoreOpener {
     public static func open(_ location: StoreLocation, logger: Logger = Logger(label: "postern.store"),
                             onCommit: @escaping @Sendable (CommitReport) -> Void = { _ in }) async throws -> any EventStore & DeliveryQueue {
         switch location {
-        case .sqlite(let path): try await SQLiteEventStore.open(path: path, logger: logger, onCommit: onCommit)
+        case .sqlite(let path): try await SQLiteEventStore.open(path: path, onCommit: onCommit)
         case .postgres(let url): try await PostgresEventStore.open(url: url, logger: logger, onCommit: onCommit)
         }
     }

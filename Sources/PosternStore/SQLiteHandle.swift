@@ -1,0 +1,206 @@
+import NIOPosix
+// SQLite itself, as compiled by sqlite-nio (its C target; the SQLiteNIO product brings it into the build).
+import VaporCSQLite
+
+/// One SQLite connection with a thread of its own. Work is handed to that thread a whole transaction at a time
+/// (`run`), so a group commit costs one thread switch however many statements it runs, and every statement is
+/// prepared once and kept.
+final class SQLiteHandle: @unchecked Sendable {
+    /// The most prepared statements kept; past it the cache starts again (only ad-hoc reads vary their text).
+    private static let maxStatements = 64
+
+    // Touched only on `thread`, by one `run` at a time.
+    private var db: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+    private let thread: NIOThreadPool
+
+    private init(db: OpaquePointer?, thread: NIOThreadPool) {
+        self.db = db
+        self.thread = thread
+    }
+
+    /// Opens (creating if needed) the database file, with a busy timeout instead of SQLite's endless spin.
+    static func open(path: String) async throws -> SQLiteHandle {
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        do {
+            let db = try await thread.runIfActive { () throws -> OpaquePointerBox in
+                var db: OpaquePointer?
+                let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+                let code = sqlite_nio_sqlite3_open_v2(path, &db, flags, nil)
+                guard code == SQLITE_OK else {
+                    let message = db.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open"
+                    sqlite_nio_sqlite3_close(db)
+                    throw SQLiteFailure(code: code, message: "\(path): \(message)")
+                }
+                sqlite_nio_sqlite3_busy_timeout(db, 5000)
+                return OpaquePointerBox(pointer: db)
+            }
+            return SQLiteHandle(db: db.pointer, thread: thread)
+        } catch {
+            try? await thread.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Runs `body` on the connection's thread, after the work handed over before it.
+    func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteHandle) throws -> T) async throws -> T {
+        try await thread.runIfActive { try body(self) }
+    }
+
+    /// Finalizes the statements, closes the connection and stops its thread.
+    func close() async throws {
+        try await run { handle in
+            for statement in handle.statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            handle.statements.removeAll()
+            sqlite_nio_sqlite3_close(handle.db)
+            handle.db = nil
+        }
+        try await thread.shutdownGracefully()
+    }
+
+    // MARK: On the connection's thread (inside `run`)
+
+    /// Runs SQL text that may hold several statements and returns no rows (pragmas, migrations, BEGIN/COMMIT).
+    func execute(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        let code = sqlite_nio_sqlite3_exec(db, sql, nil, nil, &error)
+        guard code == SQLITE_OK else {
+            let message = error.map { String(cString: $0) } ?? "error \(code)"
+            sqlite_nio_sqlite3_free(error)
+            throw SQLiteFailure(code: code, message: message)
+        }
+    }
+
+    /// Runs one statement with its parameters and returns its rows.
+    @discardableResult
+    func query(_ sql: String, _ binds: [SQLiteValue] = []) throws -> [SQLiteRow] {
+        let statement = try prepared(sql)
+        defer {
+            sqlite_nio_sqlite3_reset(statement)
+            sqlite_nio_sqlite3_clear_bindings(statement)
+        }
+        for (index, value) in binds.enumerated() { try check(bind(value, to: statement, at: Int32(index + 1))) }
+        let columns = (0..<sqlite_nio_sqlite3_column_count(statement)).map {
+            String(cString: sqlite_nio_sqlite3_column_name(statement, $0))
+        }
+        var rows: [SQLiteRow] = []
+        while true {
+            let code = sqlite_nio_sqlite3_step(statement)
+            if code == SQLITE_DONE { return rows }
+            guard code == SQLITE_ROW else { throw failure(code) }
+            rows.append(SQLiteRow(columns: columns, values: columns.indices.map { value(of: statement, at: Int32($0)) }))
+        }
+    }
+
+    /// The rows the last INSERT, UPDATE or DELETE changed.
+    var changes: Int { Int(sqlite_nio_sqlite3_changes(db)) }
+
+    /// Runs `body` between BEGIN IMMEDIATE and COMMIT, rolling back if it throws.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func prepared(_ sql: String) throws -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        if statements.count >= Self.maxStatements {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            statements.removeAll()
+        }
+        var statement: OpaquePointer?
+        let code = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard code == SQLITE_OK, let statement else { throw failure(code) }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func bind(_ value: SQLiteValue, to statement: OpaquePointer, at index: Int32) -> Int32 {
+        switch value {
+        case .integer(let number): sqlite_nio_sqlite3_bind_int64(statement, index, Int64(number))
+        case .float(let number): sqlite_nio_sqlite3_bind_double(statement, index, number)
+        case .text(let text):
+            sqlite_nio_sqlite3_bind_text64(statement, index, text, UInt64(text.utf8.count), Self.transient, UInt8(SQLITE_UTF8))
+        case .blob(let bytes) where bytes.isEmpty: sqlite_nio_sqlite3_bind_zeroblob(statement, index, 0)
+        case .blob(let bytes):
+            bytes.withUnsafeBytes { sqlite_nio_sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), Self.transient) }
+        case .null: sqlite_nio_sqlite3_bind_null(statement, index)
+        }
+    }
+
+    private func value(of statement: OpaquePointer, at column: Int32) -> SQLiteValue {
+        switch sqlite_nio_sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, column)))
+        case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, column))
+        case SQLITE_TEXT:
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .text("") }
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            guard let blob = sqlite_nio_sqlite3_column_blob(statement, column) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: blob, count: count)))
+        default: return .null
+        }
+    }
+
+    private func check(_ code: Int32) throws {
+        guard code == SQLITE_OK else { throw failure(code) }
+    }
+
+    private func failure(_ code: Int32) -> SQLiteFailure {
+        SQLiteFailure(code: code, message: String(cString: sqlite_nio_sqlite3_errmsg(db)))
+    }
+
+    /// SQLITE_TRANSIENT: SQLite copies the bound bytes before the call returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
+
+/// A raw pointer carried out of the connection's thread once, at open.
+private struct OpaquePointerBox: @unchecked Sendable {
+    var pointer: OpaquePointer?
+}
+
+/// A value bound to or read from a statement.
+enum SQLiteValue: Sendable, Equatable {
+    case integer(Int)
+    case float(Double)
+    case text(String)
+    case blob([UInt8])
+    case null
+
+    var integer: Int? { if case .integer(let number) = self { number } else { nil } }
+    var double: Double? {
+        switch self {
+        case .float(let number): number
+        case .integer(let number): Double(number)
+        default: nil
+        }
+    }
+    var string: String? { if case .text(let text) = self { text } else { nil } }
+    var blob: [UInt8]? { if case .blob(let bytes) = self { bytes } else { nil } }
+}
+
+/// One row of a result, its values found by column name.
+struct SQLiteRow: Sendable {
+    var columns: [String]
+    var values: [SQLiteValue]
+
+    func column(_ name: String) -> SQLiteValue? {
+        columns.firstIndex(of: name).map { values[$0] }
+    }
+}
+
+/// An error SQLite reported, with its result code and message.
+struct SQLiteFailure: Error, CustomStringConvertible {
+    var code: Int32
+    var message: String
+    var description: String { "SQLite error \(code): \(message)" }
+}
