@@ -5,21 +5,25 @@ import Synchronization
 /// Writes one JSON line per decision (requests, dead letters, replays) to standard output or to a file, in the
 /// order decisions are made.
 public final class AuditLog: Sendable {
-    private let handle: Mutex<FileHandle>
+    /// The output's descriptor; the mutex keeps lines whole and in order.
+    private let descriptor: Mutex<Int32>
+    private let closeOnDeinit: Bool
     private let encoder: JSONEncoder
 
     /// Opens the audit output; a file is created if needed and appended to.
     public init(_ output: AuditOutput) throws {
         switch output {
         case .stdout:
-            handle = Mutex(FileHandle.standardOutput)
+            descriptor = Mutex(STDOUT_FILENO)
+            closeOnDeinit = false
         case .file(let path):
             // O_APPEND: every line lands at the end, even with a second writer (`postern replay`) on the same file.
-            let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-            guard descriptor >= 0 else {
+            let file = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+            guard file >= 0 else {
                 throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
             }
-            handle = Mutex(FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
+            descriptor = Mutex(file)
+            closeOnDeinit = true
         }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -30,16 +34,39 @@ public final class AuditLog: Sendable {
         self.encoder = encoder
     }
 
+    deinit {
+        if closeOnDeinit { descriptor.withLock { _ = close($0) } }
+    }
+
     /// A request's decision, written by hand (this runs on every request).
     public func write(_ record: AuditRecord) {
-        let line = Data(record.jsonLine.utf8)
-        handle.withLock { try? $0.write(contentsOf: line) }
+        append(record.jsonLine)
     }
 
     /// Any other decision (dead letters, replays).
     public func write(_ record: some Encodable) {
         guard var line = try? encoder.encode(record) else { return }
         line.append(UInt8(ascii: "\n"))
-        handle.withLock { try? $0.write(contentsOf: line) }
+        append(Array(line))
+    }
+
+    /// Writes the whole line with as few system calls as the output allows; a line that cannot be written is
+    /// dropped (the audit must never stop the gateway).
+    private func append(_ line: [UInt8]) {
+        descriptor.withLock { file in
+            line.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = Foundation.write(file, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        return
+                    }
+                }
+            }
+        }
     }
 }

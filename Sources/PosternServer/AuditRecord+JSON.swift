@@ -4,10 +4,25 @@ import PosternCore
 extension AuditRecord {
     /// The record as one JSON line, keys sorted, absent fields left out — what `JSONEncoder` with sorted keys would
     /// write, without its cost on every request.
-    var jsonLine: String {
-        var fields: [String] = []
-        func add(_ key: String, _ text: String?) { if let text { fields.append("\"\(key)\":\(JSONText.quoted(text))") }}
-        func add(_ key: String, number: String?) { if let number { fields.append("\"\(key)\":\(number)") }}
+    var jsonLine: [UInt8] {
+        var line: [UInt8] = [UInt8(ascii: "{")]
+        line.reserveCapacity(320)
+        func key(_ name: StaticString) {
+            if line.count > 1 { line.append(UInt8(ascii: ",")) }
+            line.append(UInt8(ascii: "\""))
+            line.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            line.append(contentsOf: "\":".utf8)
+        }
+        func add(_ name: StaticString, _ text: String?) {
+            guard let text else { return }
+            key(name)
+            line.append(contentsOf: JSONText.quoted(text).utf8)
+        }
+        func add(_ name: StaticString, number: String?) {
+            guard let number else { return }
+            key(name)
+            line.append(contentsOf: number.utf8)
+        }
         add("answer", answer)
         add("caller", caller)
         add("clientSubject", clientSubject)
@@ -22,23 +37,35 @@ extension AuditRecord {
         add("secretIndex", number: secretIndex.map(String.init))
         add("source", source)
         add("status", number: String(status))
-        add("time", AuditTime.format(time))
-        return "{" + fields.joined(separator: ",") + "}\n"
+        key("time")
+        line.append(UInt8(ascii: "\""))
+        AuditTime.append(time, to: &line)
+        line.append(contentsOf: "\"}\n".utf8)
+        return line
     }
 }
 
 /// ISO 8601 UTC with milliseconds (`2026-11-25T10:00:00.000Z`), formatted by hand for the audit line.
 enum AuditTime {
-    static func format(_ date: Date) -> String {
+    static func append(_ date: Date, to text: inout [UInt8]) {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         var seconds = time_t(millis / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+                divisor /= 10
+            }
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis % 1000), 3))Z"
+        digits(Int(parts.tm_year) + 1900, 4); text.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2); text.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2); text.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2); text.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2); text.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2); text.append(UInt8(ascii: "."))
+        digits(Int(millis % 1000), 3); text.append(UInt8(ascii: "Z"))
     }
 }

@@ -8,6 +8,9 @@ import PosternCore
 public actor SQLiteEventStore: EventStore {
     /// The largest number of events committed in one transaction.
     static let maxBatch = 256
+    /// The log size (in frames, pages) at which the checkpointer copies the log into the database by default: 16 MiB,
+    /// four times SQLite's default, so a page that many commits touch (an index leaf) is copied once instead of four.
+    public static let defaultCheckpointFrames = 4000
 
     struct Pending {
         var event: IncomingEvent
@@ -25,6 +28,13 @@ public actor SQLiteEventStore: EventStore {
     let connection: SQLiteHandle
     /// A second connection for reads, which see committed data only (WAL snapshots).
     let reader: SQLiteHandle
+    /// A third connection that checkpoints the log beside the writer instead of inside its commits.
+    private let checkpointer: SQLiteHandle
+    private let checkpointFrames: Int
+    private var isCheckpointing = false
+    /// A background checkpoint has finished: the writer copies what was committed meanwhile before its next
+    /// transaction, which then starts the log again from its beginning.
+    private var checkpointCopied = false
     private let onCommit: @Sendable (CommitReport) -> Void
     private var queue: [Pending] = []
     private var writes: [Write] = []
@@ -38,24 +48,32 @@ public actor SQLiteEventStore: EventStore {
     var leasesToDrop: Set<Int64> = []
 
     /// Opens (creating if needed) the database file and brings its schema up to date.
-    public static func open(path: String, onCommit: @escaping @Sendable (CommitReport) -> Void = { _ in }) async throws -> SQLiteEventStore {
+    public static func open(path: String, checkpointFrames: Int = defaultCheckpointFrames,
+                            onCommit: @escaping @Sendable (CommitReport) -> Void = { _ in }) async throws -> SQLiteEventStore {
         let connection = try await SQLiteHandle.open(path: path)
         do {
             try await connection.run { db in
                 try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
                 try migrate(db)
+                db.checkpointsByCaller()
             }
             let reader = try await SQLiteHandle.open(path: path)
-            return SQLiteEventStore(connection: connection, reader: reader, onCommit: onCommit)
+            let checkpointer = try await SQLiteHandle.open(path: path)
+            try await checkpointer.run { db in try db.execute("PRAGMA synchronous = FULL") }
+            return SQLiteEventStore(connection: connection, reader: reader, checkpointer: checkpointer,
+                                    checkpointFrames: checkpointFrames, onCommit: onCommit)
         } catch {
             try? await connection.close()
             throw error
         }
     }
 
-    private init(connection: SQLiteHandle, reader: SQLiteHandle, onCommit: @escaping @Sendable (CommitReport) -> Void) {
+    private init(connection: SQLiteHandle, reader: SQLiteHandle, checkpointer: SQLiteHandle, checkpointFrames: Int,
+                 onCommit: @escaping @Sendable (CommitReport) -> Void) {
         self.connection = connection
         self.reader = reader
+        self.checkpointer = checkpointer
+        self.checkpointFrames = checkpointFrames
         self.onCommit = onCommit
     }
 
@@ -102,8 +120,15 @@ public actor SQLiteEventStore: EventStore {
             writes.removeAll()
             let started = ContinuousClock.now
             do {
-                let (outcomes, queued) = try await connection.run { db in try Self.commit(batch, others, in: db) }
+                let catchUp = checkpointCopied
+                checkpointCopied = false
+                let (outcomes, queued, frames) = try await connection.run { db in
+                    if catchUp { _ = try? db.checkpoint() }
+                    let (outcomes, queued) = try Self.commit(batch, others, in: db)
+                    return (outcomes, queued, db.walFrames)
+                }
                 onCommit(CommitReport(batchSize: batch.count, duration: ContinuousClock.now - started, queuedDeliveries: queued))
+                if frames >= checkpointFrames { startCheckpoint() }
                 for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(returning: outcome) }
                 for write in others { write.continuation.resume() }
             } catch {
@@ -112,6 +137,24 @@ public actor SQLiteEventStore: EventStore {
             }
         }
         isWriting = false
+    }
+
+    /// Copies the log into the database on the checkpointer's thread while commits go on (passive checkpoints:
+    /// they never wait for the writer), again while commits keep adding more than a few frames. The writer copies
+    /// the few left itself, and its next transaction starts the log again from its beginning.
+    private func startCheckpoint() {
+        guard !isCheckpointing else { return }
+        isCheckpointing = true
+        Task {
+            _ = try? await checkpointer.run { db in
+                for _ in 0..<8 {
+                    let (frames, copied) = try db.checkpoint()
+                    if frames - copied < 128 { break }
+                }
+            }
+            self.isCheckpointing = false
+            self.checkpointCopied = true
+        }
     }
 
     /// One transaction: each event inserted unless its key is there already (then the stored event's id is looked
@@ -187,6 +230,7 @@ public actor SQLiteEventStore: EventStore {
 
     public func close() async throws {
         await writer?.value
+        try await checkpointer.close()
         try await reader.close()
         try await connection.close()
     }

@@ -93,6 +93,27 @@ final class SQLiteHandle: @unchecked Sendable {
         }
     }
 
+    /// The frames in the write-ahead log after this connection's last commit, once `checkpointsByCaller` is on.
+    private(set) var walFrames = 0
+
+    /// Stops SQLite from checkpointing inside this connection's commits (where it would stall every request waiting
+    /// on the next commit) and starts counting the log's frames, so the caller checkpoints elsewhere.
+    func checkpointsByCaller() {
+        sqlite_nio_sqlite3_wal_hook(db, { context, _, _, frames in
+            Unmanaged<SQLiteHandle>.fromOpaque(context!).takeUnretainedValue().walFrames = Int(frames)
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Copies what it can of the log into the database without waiting for the writer (a passive checkpoint) and
+    /// returns how many frames the log holds and how many of them are now copied.
+    func checkpoint() throws -> (frames: Int, copied: Int) {
+        var frames: Int32 = 0
+        var copied: Int32 = 0
+        try check(sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied))
+        return (Int(frames), Int(copied))
+    }
+
     /// The rows the last INSERT, UPDATE or DELETE changed.
     var changes: Int { Int(sqlite_nio_sqlite3_changes(db)) }
 

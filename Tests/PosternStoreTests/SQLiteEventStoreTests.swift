@@ -81,4 +81,27 @@ struct SQLiteEventStoreTests {
         #expect(body?.column("correlation_id")?.string == "c-kept")
         try await connection.close()
     }
+
+    @Test func theLogIsCheckpointedBesideTheWriterAndStaysBounded() async throws {
+        let store = try await SQLiteEventStore.open(path: path, checkpointFrames: 100)
+        let body = Array(repeating: UInt8(ascii: "x"), count: 6_000)  // two overflow pages per event
+        for round in 0..<40 {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<50 {
+                    var copy = event("\(round)-\(index)")
+                    copy.body = body
+                    group.addTask { _ = try await store.insert(copy) }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(try await store.events(source: "s", limit: 3_000).count == 2_000)
+        // 2,000 events of 6 kB wrote some 4,700 frames; a log never copied back would have grown to hold them all.
+        let log = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
+        #expect(log > 0 && log < 1_500 * 4_120, "the log grew to \(log) bytes")
+        try await store.close()
+        let reopened = try await SQLiteEventStore.open(path: path)
+        #expect(try await reopened.events(source: "s", limit: 3_000).count == 2_000)
+        try await reopened.close()
+    }
 }
