@@ -17,6 +17,20 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// An address in network byte order: 4 bytes (IPv4) or 16 (IPv6).
+    public init?(packed: [UInt8]) {
+        switch packed.count {
+        case 4:
+            bytes = Array(repeating: 0, count: 10) + [0xFF, 0xFF] + packed
+            isIPv4 = true
+        case 16:
+            bytes = packed
+            isIPv4 = packed[0..<12] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
+        default:
+            return nil
+        }
+    }
+
     public var description: String {
         if isIPv4 { return bytes[12...].map(String.init).joined(separator: ".") }
         return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }

@@ -41,7 +41,7 @@ public struct IngestResponder: HTTPResponder {
 
     public func respond(to request: Request, context: GatewayContext) async throws -> Response {
         let started = ContinuousClock.now
-        let caller = callers.caller(peer: context.remoteAddress?.ipAddress.flatMap(IPAddress.init),
+        let caller = callers.caller(peer: context.peer,
                                     forwardedFor: request.headers[values: Self.forwardedFor])
         var decision = Decision(time: clock(), method: request.method.rawValue, path: request.uri.path,
                                 caller: caller?.description)

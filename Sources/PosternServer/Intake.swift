@@ -67,7 +67,7 @@ public enum Intake {
 
     static func correlationID(_ source: Source, _ headers: RequestHeaders) -> String {
         let sent = source.verifier.correlationHeader.flatMap { headers[$0] } ?? headers[correlationHeader]
-        if let sent, !sent.isEmpty, sent.count <= 200 { return sent }
+        if let sent, !sent.isEmpty, sent.utf8.count <= 200 { return sent }
         return UUID().uuidString.lowercased()
     }
 

@@ -5,7 +5,7 @@ import socket
 
 import requests
 
-from conftest import secret, sign
+from conftest import free_port, secret, sign
 
 FLOW_SECRET = secret("flow-secret-for-answers")
 SOURCES = f"""
@@ -101,3 +101,29 @@ def test_admin_api_verify_summary_metrics(gateway_factory):
     assert 'postern_requests_total{outcome="accepted",reason="accepted",source="flow"} 1' in metrics
     assert "postern_store_commit_batch_size_count" in metrics
     assert requests.get(gateway.admin_url + "/healthz").status_code == 200
+
+
+def test_allowed_addresses_are_read_from_the_connection_over_ipv4_and_ipv6(gateway_factory):
+    v6_port = free_port()
+    sources = f"""
+  - name: local
+    path: /local
+    verify: {{preset: cognigy-webhook, secrets: [{FLOW_SECRET}]}}
+    allowIPs: [127.0.0.0/8, "::1/128"]
+  - name: elsewhere
+    path: /elsewhere
+    verify: {{preset: cognigy-webhook, secrets: [{FLOW_SECRET}]}}
+    allowIPs: [10.0.0.0/8, "2001:db8::/32"]
+"""
+    listen = f'listen:\n  - address: 127.0.0.1:PLAIN_PORT\n  - address: "[::1]:{v6_port}"\n'
+    gateway = gateway_factory(sources, listen_yaml=listen)
+    for base in (gateway.url, f"http://[::1]:{v6_port}"):
+        for path, status in (("/local", 200), ("/elsewhere", 403)):
+            body = json.dumps({"event_id": f"ip-{base}-{path}"})
+            response = requests.post(base + path, data=body, headers=sign("cognigy-webhook", FLOW_SECRET, body), timeout=10)
+            assert response.status_code == status, (base, path, response.text)
+            if status == 403:
+                assert response.json()["error"] == "ip_not_allowed"
+    callers = sorted((line["source"], line["caller"]) for line in gateway.audit_lines() if "source" in line)
+    assert callers == [("elsewhere", "0:0:0:0:0:0:0:1"), ("elsewhere", "127.0.0.1"),
+                       ("local", "0:0:0:0:0:0:0:1"), ("local", "127.0.0.1")]
