@@ -68,7 +68,7 @@ public enum Intake {
     static func correlationID(_ source: Source, _ headers: RequestHeaders) -> String {
         let sent = source.verifier.correlationHeader.flatMap { headers[$0] } ?? headers[correlationHeader]
         if let sent, !sent.isEmpty, sent.utf8.count <= 200 { return sent }
-        return UUID().uuidString.lowercased()
+        return UUID().lowercasedString
     }
 
     /// The names (lower case) of the received headers worth keeping with a source's events: never credentials or

@@ -38,12 +38,17 @@ public final class Metrics: Sendable {
 
     public init() {}
 
-    /// Counts one request's outcome.
+    /// Counts one request's outcome. (Labels rendered in their sorted order by hand, under one lock: this runs on
+    /// every request.)
     public func recordRequest(source: String, outcome: String, reason: String, seconds: Double) {
-        increment("postern_requests_total", help: "Webhook requests by source, outcome and reason.",
-                  labels: ["source": source, "outcome": outcome, "reason": reason])
-        observe("postern_request_duration_seconds", help: "Time from request to answer.",
-                labels: ["source": source], value: seconds, buckets: Self.latencyBuckets)
+        let sourceLabel = "source=\"\(Self.escape(source))\""
+        let counterLabels = "outcome=\"\(Self.escape(outcome))\",reason=\"\(Self.escape(reason))\"," + sourceLabel
+        families.withLock { families in
+            families["postern_requests_total", default: Family(help: "Webhook requests by source, outcome and reason.",
+                                                               type: "counter")].counters[counterLabels, default: 0] += 1
+            families["postern_request_duration_seconds", default: Family(help: "Time from request to answer.", type: "histogram")]
+                .histograms[sourceLabel, default: Histogram(bounds: Self.latencyBuckets)].observe(seconds)
+        }
     }
 
     /// Records one store commit: how long it took and how many events it made durable.

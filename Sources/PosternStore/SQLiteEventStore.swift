@@ -50,20 +50,24 @@ public actor SQLiteEventStore: EventStore {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     public static func open(path: String, checkpointFrames: Int = defaultCheckpointFrames,
                             onCommit: @escaping @Sendable (CommitReport) -> Void = { _ in }) async throws -> SQLiteEventStore {
-        let connection = try await SQLiteHandle.open(path: path)
+        var opened: [SQLiteHandle] = []
         do {
+            let connection = try await SQLiteHandle.open(path: path)
+            opened.append(connection)
             try await connection.run { db in
                 try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
                 try migrate(db)
                 db.checkpointsByCaller()
             }
             let reader = try await SQLiteHandle.open(path: path)
+            opened.append(reader)
             let checkpointer = try await SQLiteHandle.open(path: path)
+            opened.append(checkpointer)
             try await checkpointer.run { db in try db.execute("PRAGMA synchronous = FULL") }
             return SQLiteEventStore(connection: connection, reader: reader, checkpointer: checkpointer,
                                     checkpointFrames: checkpointFrames, onCommit: onCommit)
         } catch {
-            try? await connection.close()
+            for handle in opened { try? await handle.close() }
             throw error
         }
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PosternCore
 
 /// The mirror of `HMACVerifier`: the headers a correct sender sends for a body, a secret and a time.
 public struct HMACSigner: Sendable {
@@ -11,7 +12,7 @@ public struct HMACSigner: Sendable {
 
     /// Header lines (`name`, `value`) for this body; `id` is used only where the convention signs one.
     public func headers(body: [UInt8], keyBytes: [UInt8], timestamp: Date,
-                        id: String = "msg_\(UUID().uuidString.lowercased())") -> [(name: String, value: String)] {
+                        id: String = "msg_\(UUID().lowercasedString)") -> [(name: String, value: String)] {
         let timestampText = descriptor.timestamp.map { _ in descriptor.formatTimestamp(timestamp) }
         let messageID = descriptor.idHeader.map { _ in id }
         let signed = descriptor.signedBytes(body: body, timestamp: timestampText, id: messageID)

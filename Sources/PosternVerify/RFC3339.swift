@@ -1,14 +1,93 @@
 import Foundation
 
-/// RFC 3339 timestamps (`2026-11-25T10:00:00Z`, `2026-11-25T11:00:00.123+01:00`).
+/// RFC 3339 timestamps (`2026-11-25T10:00:00Z`, `2026-11-25T11:00:00.123+01:00`), read by hand: this runs on every
+/// request of a source whose signature covers such a timestamp.
 enum RFC3339 {
+    /// `YYYY-MM-DDTHH:MM:SS`, optional fraction, then `Z` or `±HH:MM`; `T` and `Z` in either case.
     static func parse(_ text: String) -> Date? {
-        let plain = Date.ISO8601FormatStyle()
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        return (try? plain.parse(text)) ?? (try? fractional.parse(text))
+        var reader = DigitReader(Array(text.utf8))
+        guard let year = reader.number(4), reader.skip("-"), let month = reader.number(2), reader.skip("-"),
+              let day = reader.number(2), reader.skip("T") || reader.skip("t"),
+              let hour = reader.number(2), reader.skip(":"), let minute = reader.number(2), reader.skip(":"),
+              let second = reader.number(2),
+              (1...12).contains(month), (1...days(inMonth: month, year: year)).contains(day),
+              hour < 24, minute < 60, second < 61  // 60: a leap second, read as the next second
+        else { return nil }
+        var fraction = 0.0
+        if reader.skip(".") {
+            var scale = 0.1
+            var digits = 0
+            while let digit = reader.number(1) {
+                fraction += Double(digit) * scale
+                scale /= 10
+                digits += 1
+            }
+            guard digits > 0 else { return nil }
+        }
+        var offset = 0
+        if reader.skip("Z") || reader.skip("z") {
+            offset = 0
+        } else if let sign = reader.skip("+") ? 1 : reader.skip("-") ? -1 : nil,
+                  let hours = reader.number(2), reader.skip(":"), let minutes = reader.number(2), hours < 24, minutes < 60 {
+            offset = sign * (hours * 3600 + minutes * 60)
+        } else {
+            return nil
+        }
+        guard reader.atEnd else { return nil }
+        let seconds = daysSince1970(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
     static func format(_ date: Date) -> String {
         Date.ISO8601FormatStyle().format(date)
+    }
+
+    private static func days(inMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days from 1970-01-01 to the date in the proleptic Gregorian calendar (Howard Hinnant's `days_from_civil`).
+    private static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+/// Reads fixed-width decimal fields and separators from ASCII bytes.
+private struct DigitReader {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    var atEnd: Bool { index == bytes.count }
+
+    /// The next `width` bytes as a decimal number, if they are all digits.
+    mutating func number(_ width: Int) -> Int? {
+        guard index + width <= bytes.count else { return nil }
+        var value = 0
+        for byte in bytes[index..<index + width] {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        index += width
+        return value
+    }
+
+    /// Consumes `character` if it comes next.
+    mutating func skip(_ character: Unicode.Scalar) -> Bool {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
+        index += 1
+        return true
     }
 }

@@ -137,7 +137,7 @@ struct GenesysCommand: AsyncParsableCommand {
     /// An Open Messaging outbound message as Genesys Cloud sends it to the integration's webhook.
     static func syntheticMessage() -> String {
         let time = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-        let id = UUID().uuidString.lowercased()
+        let id = UUID().lowercasedString
         return """
             {"id":"\(id)","channel":{"id":"postern-test","platform":"Open","type":"Private","to":{"id":"postern-test-user"},\
             "from":{"nickname":"Postern test","id":"postern-test","idType":"Opaque"},"time":"\(time)","messageId":"\(id)"},\

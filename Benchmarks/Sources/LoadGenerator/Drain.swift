@@ -27,6 +27,8 @@ extension LoadTest {
         var json: String?
 
         func run() async throws {
+            // Tasks on the event loops, as in `postern serve`.
+            NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("postern-drain-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }

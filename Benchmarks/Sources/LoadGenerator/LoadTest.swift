@@ -47,6 +47,8 @@ struct LoadTest: AsyncParsableCommand {
         var label = "postern-loadtest"
 
         func run() async throws {
+            // Tasks on the event loops, as in `postern serve`.
+            NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
             guard let endpoint = URL(string: url), let host = endpoint.host, let port = endpoint.port else {
                 throw LoadError("--url must be http://host:port/path")
             }
