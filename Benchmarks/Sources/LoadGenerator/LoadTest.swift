@@ -25,8 +25,8 @@ struct LoadTest: AsyncParsableCommand {
         @Option(help: "The signing secret.")
         var secret = "bench-secret"
 
-        @Option(help: "The body: seed001 (Cognigy flow event) or seed002 (fulfillment request).")
-        var style = "seed001"
+        @Option(help: "The body: seed001 (Cognigy flow event) or seed002 (fulfillment request); by default the one the preset's sender sends.")
+        var style: String?
 
         @Option(help: "Connections, each one request at a time.")
         var connections = 64
@@ -47,12 +47,11 @@ struct LoadTest: AsyncParsableCommand {
         var label = "postern-loadtest"
 
         func run() async throws {
-            // Tasks on the event loops, as in `postern serve`.
-            NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
             guard let endpoint = URL(string: url), let host = endpoint.host, let port = endpoint.port else {
                 throw LoadError("--url must be http://host:port/path")
             }
-            guard let style = SignedRequests.Style(rawValue: style) else { throw LoadError("--style is seed001 or seed002") }
+            let chosen = style ?? (preset == "cognigy-fulfillment" ? "seed002" : "seed001")
+            guard let style = SignedRequests.Style(rawValue: chosen) else { throw LoadError("--style is seed001 or seed002") }
             let requests = try SignedRequests(preset: preset, secret: secret, style: style)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
             let deadline = NIODeadline.now() + .nanoseconds(Int64(duration * 1e9))
