@@ -35,6 +35,7 @@ let package = Package(
         ),
         .target(
             name: "PosternStore",
+            // SQLiteNIO brings SQLite itself (its VaporCSQLite target), which the store calls directly.
             dependencies: [
                 "PosternCore", .product(name: "SQLiteNIO", package: "sqlite-nio"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
