@@ -26,7 +26,7 @@ public enum AdminRouter {
         }
         router.get("/metrics") { _, _ in
             if let deliveries {
-                await DeliveryMonitor.recordDepth(deliveries.queue, destinations: deliveries.destinations, into: observer.metrics)
+                await DeliveryMonitor.recordDepth(deliveries.store, destinations: deliveries.destinations, into: observer.metrics)
             }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: observer.metrics.exposition())))

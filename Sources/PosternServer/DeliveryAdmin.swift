@@ -7,7 +7,6 @@ import PosternStore
 /// store answers (for `/readyz`).
 public struct DeliveryAdmin: Sendable {
     let store: any EventStore & DeliveryQueue
-    var queue: any DeliveryQueue { store }
     let destinations: [DestinationConfig]
     let replayer: Replayer
 
@@ -29,12 +28,12 @@ public struct DeliveryAdmin: Sendable {
                 state = parsed
             }
             let limit = query["limit"].flatMap { Int(String($0)) } ?? 1000
-            let records = try await queue.deliveries(state: state, event: query["event"].map(String.init), limit: limit)
+            let records = try await store.deliveries(state: state, event: query["event"].map(String.init), limit: limit)
             return JSONResponse.encoded(status: 200, ["deliveries": records])
         }
         admin.get("/events/:id/attempts") { _, context in
             let id = context.parameters.get("id") ?? ""
-            return JSONResponse.encoded(status: 200, ["attempts": try await queue.attempts(event: id)])
+            return JSONResponse.encoded(status: 200, ["attempts": try await store.attempts(event: id)])
         }
         admin.post("/replay") { request, _ in
             let bytes = Array(try await request.body.collect(upTo: 65_536).readableBytesView)

@@ -27,8 +27,7 @@ public struct Fulfiller: Sendable {
                                    attempts: 0, enqueuedAt: now)
         switch await UpstreamCall.answer(delivery, upstream: upstream, within: respond.timeout, client: client, now: now) {
         case .success(let body):
-            return (Response(status: .ok, headers: [.contentType: "application/json"],
-                             body: .init(byteBuffer: ByteBuffer(bytes: body))), "upstream")
+            return (JSONResponse.body(status: 200, ByteBuffer(bytes: body)), "upstream")
         case .failure(let failure):
             return (Self.fallback(document, respond), "fallback: upstream \(failure.reason)")
         }
@@ -39,7 +38,6 @@ public struct Fulfiller: Sendable {
         var answer: [String: JSONValue] = ["payload": .array(respond.fallback)]
         answer["requestId"] = document.value(at: "/requestId") ?? .null
         if let context = document.value(at: "/context") { answer["context"] = context }
-        return Response(status: .ok, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(answer).jsonText)))
+        return JSONResponse.body(status: 200, ByteBuffer(string: JSONValue.object(answer).jsonText))
     }
 }

@@ -5,25 +5,26 @@ import PosternCore
 
 /// Builds JSON responses: accepted and duplicate answers, and refusals with their reason code.
 enum JSONResponse {
-    static func make(status: Int, _ document: [String: Any], headers: HTTPFields = [:]) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+    /// JSON already written, as the body.
+    static func body(status: Int, _ json: ByteBuffer, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: json))
+    }
+
+    static func make(status: Int, _ document: [String: Any], headers: HTTPFields = [:]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return body(status: status, ByteBuffer(bytes: data), headers: headers)
     }
 
     /// `{"id":…,"status":…}`, the answer to almost every request, written without a serializer.
     static func status(_ status: Int, _ state: String, id: String) -> Response {
-        let text = "{\"id\":\(JSONText.quoted(id)),\"status\":\(JSONText.quoted(state))}"
-        return Response(status: .init(code: status), headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(string: text)))
+        body(status: status, ByteBuffer(string: "{\"id\":\(JSONText.quoted(id)),\"status\":\(JSONText.quoted(state))}"))
     }
 
     /// An encodable value as the JSON body (dates in ISO 8601).
     static func encoded(status: Int, _ value: some Encodable) -> Response {
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(status: .init(code: status), headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        body(status: status, ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data("{}".utf8)))
     }
 
     static let encoder: JSONEncoder = {
@@ -38,8 +39,7 @@ enum JSONResponse {
         var headers: HTTPFields = [:]
         if let seconds = refusal.retryAfter { headers[.retryAfter] = String(seconds) }
         if refusal.reason == .methodNotAllowed { headers[.allow] = "POST" }
-        headers[.contentType] = "application/json"
         let text = "{\"error\":\(JSONText.quoted(refusal.reason.rawValue)),\"message\":\(JSONText.quoted(refusal.message))}"
-        return Response(status: .init(code: refusal.reason.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return body(status: refusal.reason.status, ByteBuffer(string: text), headers: headers)
     }
 }

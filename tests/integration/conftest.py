@@ -12,6 +12,8 @@ import time
 import pytest
 import requests
 
+from backend import Backend
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = pathlib.Path(os.environ.get("POSTERN_BIN", ROOT / ".build" / "debug" / "postern"))
 
@@ -118,6 +120,25 @@ def gateway_factory(tmp_path):
     yield make
     for gateway in started:
         gateway.stop(signal.SIGKILL)
+
+
+@pytest.fixture
+def backend():
+    """A local delivery target (backend.py), closed after the test."""
+    server = Backend()
+    yield server
+    server.close()
+
+
+def orders_source(token, destinations="[]"):
+    """A bearer-token source at /orders keyed by the body's `id`, its events queued for `destinations`."""
+    return f"""
+  - name: orders
+    path: /orders
+    verify: {{preset: bearer, secrets: [{token}]}}
+    idempotencyKey: body:/id
+    destinations: {destinations}
+"""
 
 
 def sign(preset, secret_value, body, *extra):

@@ -16,27 +16,14 @@ import requests
 import standardwebhooks
 
 from backend import Backend
-from conftest import free_port, postern, secret
+from conftest import free_port, orders_source, postern, secret
 
 TOKEN = secret("delivery-bearer-token")
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
 
 
-@pytest.fixture
-def backend():
-    server = Backend()
-    yield server
-    server.close()
-
-
 def sources(destinations="[backend]"):
-    return f"""
-  - name: orders
-    path: /orders
-    verify: {{preset: bearer, secrets: [{TOKEN}]}}
-    idempotencyKey: body:/id
-    destinations: {destinations}
-"""
+    return orders_source(TOKEN, destinations)
 
 
 def destination(url, extra=""):

@@ -16,8 +16,7 @@ import uuid
 import pytest
 import requests
 
-from backend import Backend
-from conftest import postern, secret
+from conftest import orders_source, postern, secret
 
 BASE_URL = os.environ.get("POSTERN_TEST_POSTGRES_URL")
 PG_DIR = os.environ.get("POSTERN_TEST_POSTGRES_DIR")
@@ -37,31 +36,22 @@ def fresh_database():
     return url._replace(path="/" + name).geturl()
 
 
-def sources(destinations="[]"):
-    return f"""
-  - name: orders
-    path: /orders
-    verify: {{preset: bearer, secrets: [{TOKEN}]}}
-    idempotencyKey: body:/id
-    destinations: {destinations}
-"""
-
-
-def instances(gateway_factory, tmp_path, count, database, extra="", env=None):
+def instances(gateway_factory, tmp_path, count, database, destinations="", env=None):
+    """`count` gateways on one database; given `destinations` (YAML), the source delivers to `backend`."""
     started = []
     for index in range(count):
         directory = tmp_path / f"instance-{index}"
         directory.mkdir(parents=True)
-        started.append(gateway_factory(sources("[backend]" if "backend" in extra else "[]"),
-                                       f"{extra}", env=env, directory=directory, store=database))
+        started.append(gateway_factory(orders_source(TOKEN, "[backend]" if destinations else "[]"), destinations,
+                                       env=env, directory=directory, store=database))
     return started
 
 
-def destination(url):
+def destination(url, timeout=2):
     return f"""destinations:
   - name: backend
     url: {url}
-    timeout: 2
+    timeout: {timeout}
     retry: {{minDelay: 0.2, maxDelay: 1}}
 """
 
@@ -81,50 +71,42 @@ def test_the_same_event_sent_to_three_instances_at_once_is_stored_once(gateway_f
     assert [e["idempotencyKey"] for e in gateways[0].events()] == ["same-event"]
 
 
-def test_deliveries_are_shared_by_the_instances_and_each_made_once(gateway_factory, tmp_path):
-    backend = Backend()
-    try:
-        backend.set("hang", 0.05)
-        database = fresh_database()
-        gateways = instances(gateway_factory, tmp_path, 3, database, destination(backend.url))
-        ids = []
-        for index in range(90):
-            answer = post(gateways[index % 3], f"shared-{index}")
-            ids.append(answer.json()["id"])
-        seen = backend.wait_for(lambda seen: len({r["headers"]["idempotency-key"] for r in seen}) == 90, timeout=30)
-        time.sleep(1)
-        keys = [r["headers"]["idempotency-key"] for r in backend.received()]
-        assert sorted(keys) == sorted(ids), "each event delivered exactly once"
-        busy = 0
-        for gateway in gateways:
-            metrics = requests.get(gateway.admin_url + "/metrics", timeout=5).text
-            busy += 'postern_delivery_attempts_total{destination="backend",outcome="delivered"}' in metrics
-        assert busy >= 2, "deliveries are spread over the instances"
-    finally:
-        backend.close()
+def test_deliveries_are_shared_by_the_instances_and_each_made_once(gateway_factory, tmp_path, backend):
+    backend.set("hang", 0.05)
+    database = fresh_database()
+    gateways = instances(gateway_factory, tmp_path, 3, database, destination(backend.url))
+    ids = []
+    for index in range(90):
+        answer = post(gateways[index % 3], f"shared-{index}")
+        ids.append(answer.json()["id"])
+    seen = backend.wait_for(lambda seen: len({r["headers"]["idempotency-key"] for r in seen}) == 90, timeout=30)
+    time.sleep(1)
+    keys = [r["headers"]["idempotency-key"] for r in backend.received()]
+    assert sorted(keys) == sorted(ids), "each event delivered exactly once"
+    busy = 0
+    for gateway in gateways:
+        metrics = requests.get(gateway.admin_url + "/metrics", timeout=5).text
+        busy += 'postern_delivery_attempts_total{destination="backend",outcome="delivered"}' in metrics
+    assert busy >= 2, "deliveries are spread over the instances"
 
 
-def test_a_killed_instance_s_deliveries_are_made_by_another_after_its_lease(gateway_factory, tmp_path):
-    backend = Backend()
-    try:
-        backend.set("hang", 20)
-        database = fresh_database()
-        env = {"POSTERN_LEASE_SECONDS": "3"}
-        (first,) = instances(gateway_factory, tmp_path / "a", 1, database, destination(backend.url).replace("timeout: 2", "timeout: 2.5"), env)
-        ids = [post(first, f"orphan-{index}").json()["id"] for index in range(5)]
-        backend.wait_for(lambda seen: len(seen) == 5)
-        first.stop(signal.SIGKILL)
-        backend.set("ok", {"ok": True})
-        before = len(backend.received())
-        (second,) = instances(gateway_factory, tmp_path / "b", 1, database, destination(backend.url), env)
-        started = time.monotonic()
-        seen = backend.wait_for(lambda seen: len({r["headers"]["idempotency-key"] for r in seen[before:]}) == 5, timeout=30)
-        assert time.monotonic() - started >= 1.5, "not before the dead instance's lease ran out"
-        assert sorted(r["headers"]["idempotency-key"] for r in seen[before:]) == sorted(ids)
-        listed = postern("deliveries", "list", "--config", str(second.config), "--json").stdout.decode().splitlines()
-        assert {json.loads(line)["state"] for line in listed} == {"delivered"}
-    finally:
-        backend.close()
+def test_a_killed_instance_s_deliveries_are_made_by_another_after_its_lease(gateway_factory, tmp_path, backend):
+    backend.set("hang", 20)
+    database = fresh_database()
+    env = {"POSTERN_LEASE_SECONDS": "3"}
+    (first,) = instances(gateway_factory, tmp_path / "a", 1, database, destination(backend.url, timeout=2.5), env)
+    ids = [post(first, f"orphan-{index}").json()["id"] for index in range(5)]
+    backend.wait_for(lambda seen: len(seen) == 5)
+    first.stop(signal.SIGKILL)
+    backend.set("ok", {"ok": True})
+    before = len(backend.received())
+    (second,) = instances(gateway_factory, tmp_path / "b", 1, database, destination(backend.url), env)
+    started = time.monotonic()
+    seen = backend.wait_for(lambda seen: len({r["headers"]["idempotency-key"] for r in seen[before:]}) == 5, timeout=30)
+    assert time.monotonic() - started >= 1.5, "not before the dead instance's lease ran out"
+    assert sorted(r["headers"]["idempotency-key"] for r in seen[before:]) == sorted(ids)
+    listed = postern("deliveries", "list", "--config", str(second.config), "--json").stdout.decode().splitlines()
+    assert {json.loads(line)["state"] for line in listed} == {"delivered"}
 
 
 def pg_ctl(*args):
@@ -180,20 +162,16 @@ def test_postgres_stopped_under_load_answers_503_and_loses_nothing_acknowledged(
     assert set(acknowledged) <= stored, f"{len(set(acknowledged) - stored)} acknowledged events lost"
 
 
-def test_a_lease_is_renewed_while_a_slow_attempt_runs(gateway_factory, tmp_path):
-    backend = Backend()
-    try:
-        backend.set("hang", 5)
-        database = fresh_database()
-        env = {"POSTERN_LEASE_SECONDS": "2"}
-        gateways = instances(gateway_factory, tmp_path, 2, database, destination(backend.url).replace("timeout: 2", "timeout: 8"), env)
-        event = post(gateways[0], "slow-one").json()["id"]
-        backend.wait_for(lambda seen: any(r.get("answered") == 200 for r in seen), timeout=20)
-        time.sleep(1)
-        assert [r["headers"]["idempotency-key"] for r in backend.received()] == [event], \
-            "the other instance must not take a delivery whose attempt outlives the first lease"
-    finally:
-        backend.close()
+def test_a_lease_is_renewed_while_a_slow_attempt_runs(gateway_factory, tmp_path, backend):
+    backend.set("hang", 5)
+    database = fresh_database()
+    env = {"POSTERN_LEASE_SECONDS": "2"}
+    gateways = instances(gateway_factory, tmp_path, 2, database, destination(backend.url, timeout=8), env)
+    event = post(gateways[0], "slow-one").json()["id"]
+    backend.wait_for(lambda seen: any(r.get("answered") == 200 for r in seen), timeout=20)
+    time.sleep(1)
+    assert [r["headers"]["idempotency-key"] for r in backend.received()] == [event], \
+        "the other instance must not take a delivery whose attempt outlives the first lease"
 
 
 def test_a_server_that_does_not_commit_durably_is_refused(tmp_path):
@@ -203,7 +181,7 @@ def test_a_server_that_does_not_commit_durably_is_refused(tmp_path):
                     url.path[1:], "-c", f"ALTER DATABASE {url.path[1:]} SET synchronous_commit = off"],
                    check=True, capture_output=True)
     config = tmp_path / "postern.yaml"
-    config.write_text(f"store: {database}\nsources:\n{sources()}")
+    config.write_text(f"store: {database}\nsources:\n{orders_source(TOKEN)}")
     result = postern("migrate", "--config", str(config))
     assert result.returncode != 0
     assert b"synchronous_commit" in result.stderr + result.stdout
@@ -212,7 +190,7 @@ def test_a_server_that_does_not_commit_durably_is_refused(tmp_path):
 def test_instances_starting_at_once_migrate_the_schema_once(tmp_path):
     database = fresh_database()
     config = tmp_path / "postern.yaml"
-    config.write_text(f"store: {database}\nsources:\n{sources()}")
+    config.write_text(f"store: {database}\nsources:\n{orders_source(TOKEN)}")
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: postern("migrate", "--config", str(config)), range(4)))
     assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stderr.decode() for r in results]
