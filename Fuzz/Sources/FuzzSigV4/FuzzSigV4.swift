@@ -17,8 +17,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for rule in [SigV4CanonicalRequest.PathRule.normalized, .asSent] {
             let canonical = SigV4CanonicalRequest(request, signedHeaders: claimed.signedHeaders,
                                                   payloadHash: "UNSIGNED-PAYLOAD", pathRule: rule)
-            let lines = canonical.text.split(separator: "\n", omittingEmptySubsequences: false)
-            precondition(lines[1].utf8.allSatisfy(isCanonicalByte) && lines[2].utf8.allSatisfy(isCanonicalByte),
+            // Lines by byte: split by Character, a method ending in "\r" would join "\r\n" into one and shift them.
+            let lines = canonical.text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            precondition(lines[1].allSatisfy(isCanonicalByte) && lines[2].allSatisfy(isCanonicalByte),
                          "the canonical path and query hold only unreserved characters, /, %, = and &")
             _ = canonical.stringToSign(amzDate: claimed.amzDate, scope: claimed.scope)
         }
