@@ -38,7 +38,7 @@ let package = Package(
             // SQLiteNIO brings SQLite itself (its VaporCSQLite target), which the store calls directly.
             dependencies: [
                 "PosternCore", .product(name: "SQLiteNIO", package: "sqlite-nio"), .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(

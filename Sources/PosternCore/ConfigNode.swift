@@ -79,10 +79,11 @@ public struct ConfigNode: Sendable {
         }
     }
 
-    public func positiveInt(_ problems: inout [ConfigProblem]) -> Int? {
+    /// An integer in `range`.
+    public func integer(_ problems: inout [ConfigProblem], in range: ClosedRange<Int>) -> Int? {
         guard let i = int(&problems) else { return nil }
-        guard i > 0 else {
-            problems.append(ConfigProblem(path, "must be greater than 0"))
+        guard range.contains(i) else {
+            problems.append(ConfigProblem(path, "must be an integer from \(range.lowerBound) to \(range.upperBound), found \(i)"))
             return nil
         }
         return i
@@ -93,20 +94,28 @@ public struct ConfigNode: Sendable {
         return elements(&problems).compactMap { $0.requiredString(&problems) }
     }
 
-    /// A duration in seconds (an integer or a fraction), greater than 0.
-    public func seconds(_ problems: inout [ConfigProblem]) -> Double? {
-        positiveNumber(&problems, described: "a number of seconds")
+    /// A duration in seconds (an integer or a fraction) in `range`.
+    public func seconds(_ problems: inout [ConfigProblem], in range: ClosedRange<Double> = ConfigRange.duration) -> Double? {
+        number(&problems, in: range, described: "a number of seconds")
     }
 
-    /// An integer or a fraction greater than 0; `described` names it in the problem.
-    public func positiveNumber(_ problems: inout [ConfigProblem], described: String = "a number") -> Double? {
+    /// An integer or a fraction in `range`; `described` names it in the problem.
+    public func number(_ problems: inout [ConfigProblem], in range: ClosedRange<Double>, described: String = "a number") -> Double? {
+        let number: Double?
         switch value {
         case nil, .null?: return nil
-        case .int(let number)? where number > 0: return Double(number)
-        case .double(let number)? where number > 0 && number.isFinite: return number
-        default:
-            problems.append(ConfigProblem(path, "must be \(described) greater than 0"))
+        case .int(let int)?: number = Double(int)
+        case .double(let double)?: number = double
+        default: number = nil
+        }
+        guard let number, range.contains(number) else {
+            problems.append(ConfigProblem(path, "must be \(described) from \(Self.text(range.lowerBound)) to \(Self.text(range.upperBound))"))
             return nil
         }
+        return number
+    }
+
+    private static func text(_ number: Double) -> String {
+        number.rounded() == number ? String(Int(number)) : String(number)
     }
 }

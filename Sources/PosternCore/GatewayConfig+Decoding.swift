@@ -112,13 +112,10 @@ extension GatewayConfig {
     static func decodeStore(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> StoreLocation? {
         let text = node.string(&problems) ?? "sqlite:./postern.db"
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-            guard let url = URLComponents(string: text), let host = url.host, !host.isEmpty, url.user?.isEmpty == false,
-                  url.path.count > 1 else {
-                problems.append(ConfigProblem(node.path, "must be postgres://user[:password]@host[:port]/database"))
-                return nil
-            }
-            if url.queryItems?.contains(where: { $0.name == "synchronous_commit" && $0.value?.lowercased() == "off" }) == true {
-                problems.append(ConfigProblem(node.path, "turns synchronous_commit off: a 200 must mean a durable commit"))
+            do {
+                _ = try PostgresLocation(parsing: text)
+            } catch {
+                problems.append(ConfigProblem(node.path, error.description))
                 return nil
             }
             return .postgres(url: text)
@@ -132,7 +129,7 @@ extension GatewayConfig {
 
     static func decodeLimits(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Limits? {
         node.rejectUnknownKeys(["maxBodyBytes"], &problems)
-        guard let max = node["maxBodyBytes"].positiveInt(&problems) else { return nil }
+        guard let max = node["maxBodyBytes"].integer(&problems, in: ConfigRange.bodyBytes) else { return nil }
         return Limits(maxBodyBytes: max)
     }
 
@@ -188,7 +185,7 @@ extension GatewayConfig {
         let destinations = node["destinations"].strings(&problems)
         reportRepeats(destinations.enumerated().map { ("\(node["destinations"].path)[\($0)]", $1) }, &problems)
         node["limits"].rejectUnknownKeys(["maxBodyBytes"], &problems)
-        let maxBodyBytes = node["limits"]["maxBodyBytes"].positiveInt(&problems)
+        let maxBodyBytes = node["limits"]["maxBodyBytes"].integer(&problems, in: ConfigRange.bodyBytes)
 
         let allowIPs = decodeCIDRs(node["allowIPs"], &problems)
         let rateLimit = decodeRateLimit(node["rateLimit"], &problems)
@@ -197,7 +194,15 @@ extension GatewayConfig {
             problems.append(ConfigProblem(node["clientCert"].path, "must be required or optional"))
         }
         let allowedSubjects = node["allowedSubjects"].strings(&problems)
-        let allowedSANs = node["allowedSANs"].strings(&problems)
+        let allowedSANs = node["allowedSANs"].elements(&problems).compactMap { element -> SubjectAlternativeName? in
+            guard let text = element.requiredString(&problems) else { return nil }
+            guard let name = SubjectAlternativeName(allowed: text) else {
+                problems.append(ConfigProblem(element.path,
+                    "\"\(text)\" is not dns:NAME, uri:URI, email:ADDRESS, ip:ADDRESS, or a bare DNS name or IP address"))
+                return nil
+            }
+            return name
+        }
 
         guard let name, let path, let verify else { return nil }
         return SourceConfig(name: name, path: path, verify: verify, schema: schema, idempotencyKey: idempotencyKey,
@@ -222,7 +227,7 @@ extension GatewayConfig {
         limits.headerTimeout = node["headerTimeout"].seconds(&problems) ?? limits.headerTimeout
         limits.bodyTimeout = node["bodyTimeout"].seconds(&problems) ?? limits.bodyTimeout
         limits.idleTimeout = node["idleTimeout"].seconds(&problems) ?? limits.idleTimeout
-        limits.maxConnections = node["maxConnections"].positiveInt(&problems) ?? limits.maxConnections
+        limits.maxConnections = node["maxConnections"].integer(&problems, in: ConfigRange.connections) ?? limits.maxConnections
         return limits
     }
 
@@ -240,18 +245,15 @@ extension GatewayConfig {
     static func decodeRateLimit(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> RateLimit? {
         guard node.isPresent else { return nil }
         node.rejectUnknownKeys(["perSecond", "burst"], &problems)
-        var perSecond: Double?
-        switch node["perSecond"].value {
-        case .int(let value)?: perSecond = Double(value)
-        case .double(let value)?: perSecond = value
-        default: break
+        guard node["perSecond"].isPresent else {
+            problems.append(ConfigProblem(node["perSecond"].path, "is required: requests per second"))
+            return nil
         }
-        guard let perSecond, perSecond > 0 else {
-            problems.append(ConfigProblem(node["perSecond"].path, "is required: requests per second, more than 0"))
+        guard let perSecond = node["perSecond"].number(&problems, in: ConfigRange.perSecond, described: "requests per second") else {
             return nil
         }
         // Without a burst, one second's worth of requests may arrive at once.
-        let burst = node["burst"].isPresent ? node["burst"].positiveInt(&problems) : max(1, Int(perSecond.rounded(.up)))
+        let burst = node["burst"].isPresent ? node["burst"].integer(&problems, in: ConfigRange.burst) : max(1, Int(perSecond.rounded(.up)))
         guard let burst else { return nil }
         return RateLimit(perSecond: perSecond, burst: burst)
     }
@@ -278,14 +280,14 @@ extension GatewayConfig {
     /// Seconds, or a number with a unit: `30d`, `12h`, `90m`, `3600s`.
     static func decodeRetention(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Double? {
         if case .string(let text)? = node.value, let unit = text.last, let factor = ["d": 86_400.0, "h": 3600, "m": 60, "s": 1][unit],
-           let number = Double(text.dropLast()), number > 0 {
-            return number * factor
+           let number = Double(text.dropLast()) {
+            return ConfigNode(.double(number * factor), path: node.path).seconds(&problems, in: ConfigRange.age)
         }
         if case .string? = node.value {
             problems.append(ConfigProblem(node.path, "must be seconds or a duration like 30d, 12h, 90m"))
             return nil
         }
-        return node.seconds(&problems)
+        return node.seconds(&problems, in: ConfigRange.age)
     }
 
     static func decodeMode(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> SourceMode {

@@ -50,7 +50,7 @@ extension GatewayConfig {
         } else if node["signing"].isPresent {
             problems.append(ConfigProblem(node["signing"]["secret"].path, "is required"))
         }
-        destination.concurrency = node["concurrency"].positiveInt(&problems) ?? destination.concurrency
+        destination.concurrency = node["concurrency"].integer(&problems, in: ConfigRange.concurrency) ?? destination.concurrency
         guard name != nil, url != nil else { return nil }
         return destination
     }
@@ -85,7 +85,7 @@ extension GatewayConfig {
                 "must be /api/v2/conversations/messages/{integrationId}/inbound/open/message or the tutorial's \(GenesysSettings.tutorialPath) (the same call)"))
         }
         let mapping = decodeMapping(node["mapping"], &problems)
-        let requestsPerMinute = node["requestsPerMinute"].positiveNumber(&problems) ?? 240
+        let requestsPerMinute = node["requestsPerMinute"].number(&problems, in: ConfigRange.requestsPerMinute) ?? 240
         guard let name, let apiBase, let loginBase, let clientId, let clientSecret, let integrationId else { return nil }
         let settings = GenesysSettings(apiBase: trimmingSlash(apiBase), loginBase: trimmingSlash(loginBase), clientId: clientId,
                                        clientSecret: clientSecret, integrationId: integrationId, mapping: mapping,
@@ -94,7 +94,7 @@ extension GatewayConfig {
         destination.timeout = node["timeout"].seconds(&problems) ?? destination.timeout
         destination.retry = decodeRetry(node["retry"], &problems)
         destination.circuit = decodeCircuit(node["circuit"], &problems)
-        destination.concurrency = node["concurrency"].positiveInt(&problems) ?? destination.concurrency
+        destination.concurrency = node["concurrency"].integer(&problems, in: ConfigRange.concurrency) ?? destination.concurrency
         return destination
     }
 
@@ -124,10 +124,10 @@ extension GatewayConfig {
     static func decodeRetry(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> RetryPolicy {
         node.rejectUnknownKeys(["maxAttempts", "minDelay", "maxDelay", "maxAge", "retryAfterCap"], &problems)
         var policy = RetryPolicy()
-        policy.maxAttempts = node["maxAttempts"].positiveInt(&problems) ?? policy.maxAttempts
+        policy.maxAttempts = node["maxAttempts"].integer(&problems, in: ConfigRange.count) ?? policy.maxAttempts
         policy.minDelay = node["minDelay"].seconds(&problems) ?? policy.minDelay
         policy.maxDelay = node["maxDelay"].seconds(&problems) ?? max(policy.maxDelay, policy.minDelay)
-        policy.maxAge = node["maxAge"].seconds(&problems) ?? policy.maxAge
+        policy.maxAge = node["maxAge"].seconds(&problems, in: ConfigRange.age) ?? policy.maxAge
         policy.retryAfterCap = node["retryAfterCap"].seconds(&problems) ?? policy.retryAfterCap
         if policy.maxDelay < policy.minDelay {
             problems.append(ConfigProblem(node["maxDelay"].path, "must not be less than minDelay (\(policy.minDelay) s)"))
@@ -138,7 +138,7 @@ extension GatewayConfig {
     static func decodeCircuit(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> CircuitBreakerPolicy {
         node.rejectUnknownKeys(["failureThreshold", "cooldown"], &problems)
         var policy = CircuitBreakerPolicy()
-        policy.failureThreshold = node["failureThreshold"].positiveInt(&problems) ?? policy.failureThreshold
+        policy.failureThreshold = node["failureThreshold"].integer(&problems, in: ConfigRange.count) ?? policy.failureThreshold
         policy.cooldown = node["cooldown"].seconds(&problems) ?? policy.cooldown
         return policy
     }

@@ -3,9 +3,11 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     public let bytes: [UInt8]
     public let isIPv4: Bool
 
-    /// Parses dotted IPv4 (`192.0.2.1`) or IPv6 (`2001:db8::1`, `::ffff:192.0.2.1`); a zone (`%eth0`) is ignored.
+    /// Parses dotted IPv4 (`192.0.2.1`) or IPv6 (`2001:db8::1`, `::ffff:192.0.2.1`), well-formed only: decimal
+    /// digits without a sign or leading zero, hex groups of one to four digits, no zone (`%eth0`), which means nothing
+    /// off this machine.
     public init?(_ text: some StringProtocol) {
-        let address = String(text.prefix { $0 != "%" })
+        let address = String(text)
         if let v4 = Self.parseIPv4(address) {
             bytes = Array(repeating: 0, count: 10) + [0xFF, 0xFF] + v4
             isIPv4 = true
@@ -31,6 +33,11 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether the address is this machine's own: 127.0.0.0/8 or ::1.
+    public var isLoopback: Bool {
+        isIPv4 ? bytes[12] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
+    }
+
     public var description: String {
         if isIPv4 { return bytes[12...].map(String.init).joined(separator: ".") }
         return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
@@ -42,7 +49,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         guard parts.count == 4 else { return nil }
         var bytes: [UInt8] = []
         for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let value = UInt8(part),
+            guard (1...3).contains(part.utf8.count), part.utf8.allSatisfy(isDecimalDigit), let value = UInt8(part),
                   part == "0" || !part.hasPrefix("0") else { return nil }
             bytes.append(value)
         }
@@ -61,7 +68,8 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
                 if index == pieces.count - 1, piece.contains("."), let v4 = parseIPv4(String(piece)) {
                     bytes += v4
                 } else {
-                    guard (1...4).contains(piece.count), let value = UInt16(piece, radix: 16) else { return nil }
+                    guard (1...4).contains(piece.utf8.count), piece.utf8.allSatisfy(isHexDigit),
+                          let value = UInt16(piece, radix: 16) else { return nil }
                     bytes += [UInt8(value >> 8), UInt8(value & 0xFF)]
                 }
             }
@@ -72,6 +80,14 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         guard let tail = groups(halves[1]), head.count + tail.count <= 14 else { return nil }
         return head + Array(repeating: 0, count: 16 - head.count - tail.count) + tail
     }
+}
+
+private func isDecimalDigit(_ byte: UInt8) -> Bool {
+    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+}
+
+private func isHexDigit(_ byte: UInt8) -> Bool {
+    isDecimalDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
 }
 
 /// An address range in CIDR notation (`10.0.0.0/8`, `2001:db8::/32`); a bare address is a range of one.

@@ -18,26 +18,39 @@ public final class JSONSchema: Sendable {
         "items", "minItems", "maxItems", "minLength", "maxLength", "enum",
     ]
 
-    private let node: [String: JSONValue]
-    private let properties: [String: JSONSchema]
+    static let countKeywords = ["minItems", "maxItems", "minLength", "maxLength"]
+
+    private let node: [JSONKey: JSONValue]
+    private let properties: [JSONKey: JSONSchema]
     private let items: JSONSchema?
+    /// `minLength` and the like, read once: each must be a non-negative integer.
+    private let bounds: [String: Int]
 
     /// Compiles a schema document; throws a sentence naming the unsupported or malformed keyword.
     public init(_ document: JSONValue, at location: String = "") throws(Violation) {
         guard case .object(let node) = document else {
             throw Violation(pointer: location, message: "a schema must be a JSON object")
         }
-        for key in node.keys.sorted() where !Self.supportedKeywords.contains(key) {
+        for key in node.keys.sorted() where !Self.supportedKeywords.contains(key.name) {
             throw Violation(pointer: "\(location)/\(key)", message: "unsupported schema keyword \"\(key)\"")
         }
-        var properties: [String: JSONSchema] = [:]
+        var properties: [JSONKey: JSONSchema] = [:]
         if case .object(let members)? = node["properties"] {
             for (name, subschema) in members {
                 properties[name] = try JSONSchema(subschema, at: "\(location)/properties/\(name)")
             }
         }
+        var bounds: [String: Int] = [:]
+        for keyword in Self.countKeywords {
+            guard let value = node[JSONKey(keyword)] else { continue }
+            guard case .number(let number) = value, number.isInteger, number.value >= 0, number.value < 0x1p63 else {
+                throw Violation(pointer: "\(location)/\(keyword)", message: "\(keyword) must be a non-negative integer below 2^63")
+            }
+            bounds[keyword] = Int(number.value)
+        }
         self.node = node
         self.properties = properties
+        self.bounds = bounds
         self.items = try node["items"].map { value throws(Violation) in try JSONSchema(value, at: "\(location)/items") }
     }
 
@@ -79,16 +92,15 @@ public final class JSONSchema: Sendable {
         }
     }
 
-    private func bound(_ keyword: String) -> Int? {
-        if case .number(let n)? = node[keyword] { return Int(n) }
-        return nil
-    }
+    private func bound(_ keyword: String) -> Int? { bounds[keyword] }
 
+    /// Lengths count code points, as JSON Schema does, not Swift's grapheme clusters.
     private func checkLength(_ text: String, at pointer: String) throws(Violation) {
-        if let min = bound("minLength"), text.count < min {
+        let length = text.unicodeScalars.count
+        if let min = bound("minLength"), length < min {
             throw Violation(pointer: pointer, message: min == 1 ? "must not be empty" : "must be at least \(min) characters")
         }
-        if let max = bound("maxLength"), text.count > max {
+        if let max = bound("maxLength"), length > max {
             throw Violation(pointer: pointer, message: "must be at most \(max) characters")
         }
     }
@@ -106,14 +118,14 @@ public final class JSONSchema: Sendable {
         }
     }
 
-    private func checkObject(_ members: [String: JSONValue], at pointer: String) throws(Violation) {
+    private func checkObject(_ members: [JSONKey: JSONValue], at pointer: String) throws(Violation) {
         if case .array(let required)? = node["required"] {
-            for case .string(let name) in required where members[name] == nil {
+            for case .string(let name) in required where members[JSONKey(name)] == nil {
                 throw Violation(pointer: "\(pointer)/\(escape(name))", message: "is required")
             }
         }
         for name in members.keys.sorted() {
-            let child = "\(pointer)/\(escape(name))"
+            let child = "\(pointer)/\(escape(name.name))"
             if let subschema = properties[name] {
                 try subschema.validate(members[name]!, at: child)
             } else if case .bool(false)? = node["additionalProperties"] {

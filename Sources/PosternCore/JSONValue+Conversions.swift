@@ -5,11 +5,11 @@ extension JSONValue {
     public init(_ value: ConfigValue) {
         switch value {
         case .string(let text): self = .string(text)
-        case .int(let number): self = .number(Double(number))
-        case .double(let number): self = .number(number)
+        case .int(let number): self = .number(JSONNumber(number))
+        case .double(let number): self = .number(JSONNumber(number))
         case .bool(let flag): self = .bool(flag)
         case .list(let items): self = .array(items.map(JSONValue.init))
-        case .map(let members): self = .object(members.mapValues(JSONValue.init))
+        case .map(let members): self = .object(Dictionary(uniqueKeysWithValues: members.map { (JSONKey($0.key), JSONValue($0.value)) }))
         case .null: self = .null
         }
     }
@@ -19,10 +19,11 @@ extension JSONValue {
         switch self {
         case .null: NSNull()
         case .bool(let flag): flag
-        case .number(let number): number.rounded() == number && abs(number) < 1e15 ? Int64(number) as Any : number
+        case .number(let number): number.value.rounded() == number.value && abs(number.value) < 1e15 ? Int64(number.value) as Any : number.value
         case .string(let text): text
         case .array(let items): items.map(\.foundationObject)
-        case .object(let members): members.mapValues(\.foundationObject)
+        // Foundation's keys compare canonically: of two names that differ only in normalization, one is kept.
+        case .object(let members): Dictionary(members.map { ($0.key.name, $0.value.foundationObject) }, uniquingKeysWith: { first, _ in first })
         }
     }
 }
@@ -40,7 +41,7 @@ extension JSONValue {
         case .null: out += "null"
         case .bool(let flag): out += flag ? "true" : "false"
         case .number(let number):
-            out += number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+            out += number.text
         case .string(let text): out += JSONText.quoted(text)
         case .array(let items):
             out += "["
@@ -53,7 +54,7 @@ extension JSONValue {
             out += "{"
             for (index, key) in members.keys.sorted().enumerated() {
                 if index > 0 { out += "," }
-                out += JSONText.quoted(key) + ":"
+                out += JSONText.quoted(key.name) + ":"
                 members[key]!.write(to: &out)
             }
             out += "}"

@@ -18,9 +18,10 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
-    /// Whether only this machine can reach the address.
+    /// Whether only this machine can reach the address: decided on the parsed address (127.0.0.0/8, ::1) or the
+    /// name `localhost`, never on a prefix of the text (`127.attacker.example` is a name anyone can point anywhere).
     public var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        host.lowercased() == "localhost" || IPAddress(host)?.isLoopback == true
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }

@@ -34,7 +34,7 @@ public struct OpenMessagingMapping: Sendable, Equatable {
             for pointer in pointers {
                 switch document.value(at: pointer) {
                 case .string(let text)? where !text.isEmpty: return text
-                case .number(let number)?: return number.rounded() == number ? String(Int64(number)) : String(number)
+                case .number(let number)?: return number.text
                 default: continue
                 }
             }

@@ -41,6 +41,6 @@ public struct TokenBucket: Sendable {
     /// How many whole tokens the bucket holds at `now`, without taking any.
     public func available(at now: Double) -> Int {
         let refilled = updatedAt.map { min(Double(limit.burst), tokens + max(0, now - $0) * limit.perSecond) } ?? tokens
-        return Int((refilled + 1e-9).rounded(.down))
+        return Int(saturating: (refilled + 1e-9).rounded(.down))
     }
 }

@@ -37,17 +37,17 @@ public struct RetryPolicy: Sendable, Equatable {
         let delay: Double
         if let asked = result.retryAfter {
             guard asked <= retryAfterCap else {
-                return .dead(reason: "\(failure); the backend asked to wait \(Int(asked.rounded())) s, more than retryAfterCap (\(Int(retryAfterCap)) s)")
+                return .dead(reason: "\(failure); the backend asked to wait \(Int(saturating: asked.rounded())) s, more than retryAfterCap (\(Int(saturating: retryAfterCap)) s)")
             }
             delay = asked
         } else {
             delay = backoff(afterAttempt: attempts, random: random)
         }
         if attempts >= maxAttempts {
-            return .dead(reason: "\(failure); gave up after \(attempts) attempts (maxAttempts)")
+            return .dead(reason: "\(failure); gave up after \(counted(attempts, "attempt")) (maxAttempts)")
         }
         if age + delay > maxAge {
-            return .dead(reason: "\(failure); gave up: the next attempt would pass maxAge (\(Int(maxAge)) s)")
+            return .dead(reason: "\(failure); gave up: the next attempt would pass maxAge (\(Int(saturating: maxAge)) s)")
         }
         return .retry(after: delay, reason: failure)
     }

@@ -19,7 +19,7 @@ public struct SourceConfig: Sendable {
     /// Client certificate subjects allowed: a common name or a full RFC 4514 name; empty allows any.
     public var allowedSubjects: [String]
     /// Client certificate subject alternative names (DNS names, IP addresses) allowed; empty allows any.
-    public var allowedSANs: [String]
+    public var allowedSANs: [SubjectAlternativeName]
     /// The destinations this source's events are delivered to, by name.
     public var destinations: [String]
     public var mode: SourceMode
@@ -29,7 +29,7 @@ public struct SourceConfig: Sendable {
     public init(name: String, path: String, verify: VerifySpec, schema: String? = nil,
                 idempotencyKey: IdempotencyKeyRule? = nil, onDuplicate: DuplicateAnswer = .ok,
                 maxBodyBytes: Int? = nil, allowIPs: [CIDR] = [], rateLimit: RateLimit? = nil,
-                requiresClientCertificate: Bool = false, allowedSubjects: [String] = [], allowedSANs: [String] = [],
+                requiresClientCertificate: Bool = false, allowedSubjects: [String] = [], allowedSANs: [SubjectAlternativeName] = [],
                 destinations: [String] = [], mode: SourceMode = .ingest, respond: RespondConfig? = nil) {
         self.name = name
         self.path = path

@@ -63,7 +63,7 @@ public actor OAuthTokenProvider {
                 bodyExcerpt: "OAuth token request refused: " + GenesysErrorText.describe(answer.body)))
         }
         var lifetime = 86_400.0
-        if case .number(let seconds)? = fields["expires_in"] { lifetime = seconds }
+        if case .number(let seconds)? = fields["expires_in"] { lifetime = seconds.value }
         return Token(value: value, expiresAt: issuedAt.addingTimeInterval(lifetime))
     }
 }
@@ -80,7 +80,7 @@ enum GenesysErrorText {
             return String(decoding: body.prefix(200), as: UTF8.self)
         }
         let parts = ["error", "error_description", "description", "code", "message"].compactMap { key -> String? in
-            if case .string(let text)? = fields[key], !text.isEmpty { return text }
+            if case .string(let text)? = fields[JSONKey(key)], !text.isEmpty { return text }
             return nil
         }
         return parts.isEmpty ? String(decoding: body.prefix(200), as: UTF8.self) : parts.joined(separator: ": ")

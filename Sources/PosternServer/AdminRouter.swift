@@ -14,7 +14,7 @@ public enum AdminRouter {
         router.get("/healthz") { _, _ in JSONResponse.make(status: 200, ["status": "ok"]) }
         router.get("/readyz") { _, _ in
             if let store = deliveries?.store, !(await store.isAvailable()) {
-                return JSONResponse.make(status: 503, ["status": "store_unavailable", "message": "the store does not answer"])
+                return JSONResponse.make(status: 503, ["status": "store_unavailable", "message": "the store cannot commit now: its last commit failed or it does not answer"])
             }
             guard readiness.isReady else {
                 return JSONResponse.make(status: 503, ["status": "not_ready", "message": "the store is not open, or shutdown has begun"])
@@ -60,10 +60,10 @@ public enum AdminRouter {
         var headers = RequestHeaders()
         if case .object(let fields)? = sample["headers"] {
             for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
-                if case .string(let text) = value { headers.append(name, text) }
+                if case .string(let text) = value { headers.append(name.name, text) }
             }
         }
-        func text(_ key: String) -> String? { if case .string(let value)? = sample[key] { value } else { nil } }
+        func text(_ key: String) -> String? { if case .string(let value)? = sample[JSONKey(key)] { value } else { nil } }
         let received = WebhookRequest(method: text("method") ?? "POST", path: text("path") ?? source.config.path,
                                       query: text("query"), headers: headers, body: Array(body.utf8))
         switch Intake.check(source, received, now: now) {

@@ -48,13 +48,27 @@ public final class AuditSummary: Sendable {
         return ["generatedAt": Date().formatted(Date.ISO8601FormatStyle()), "sources": entries]
     }
 
+    /// What refuses a resent request: the timestamp window only where the signature covers the timestamp.
+    static func replayProtection(of source: Source) -> String {
+        let dedup = "idempotency key \(source.idempotencyKey)"
+        switch (source.verifier.timestampIsSigned, source.verifier.tolerance) {
+        case (true?, let tolerance?):
+            return dedup + " within a \(tolerance) s timestamp window"
+        case (false?, _):
+            return dedup + " only: the timestamp is not signed, so its window does not stop a resent capture,"
+                + " and the dedup ends when retention prunes the event"
+        default:
+            return dedup
+        }
+    }
+
     static func posture(of source: Source) -> [String: Any] {
         [
             "scheme": source.verifier.presetName,
             "verification": source.verifier.summary,
             "toleranceSeconds": source.verifier.tolerance.map { $0 as Any } ?? NSNull(),
-            "replayProtection": "idempotency key \(source.idempotencyKey)"
-                + (source.verifier.tolerance.map { " within a \($0) s timestamp window" } ?? ""),
+            "replayProtection": replayProtection(of: source),
+            "timestampSigned": source.verifier.timestampIsSigned.map { $0 as Any } ?? NSNull(),
             "maxBodyBytes": source.maxBodyBytes,
             "allowIPs": source.config.allowIPs.map(\.description),
             "rateLimit": source.rateLimit.map { ["perSecond": $0.perSecond, "burst": $0.burst] as Any } ?? NSNull(),

@@ -1,14 +1,17 @@
 import NIOSSL
+import PosternCore
 
-/// Who a verified client certificate says the caller is: its subject (RFC 4514), common name and alternative names.
+/// Who a verified client certificate says the caller is: its subject (RFC 4514), common names and alternative names,
+/// and how `allowedSubjects` and `allowedSANs` match them: exactly, never by a part that an attacker can add to.
 public struct ClientIdentity: Sendable, Equatable {
     public var subject: String
-    public var commonName: String?
-    public var alternativeNames: [String]
+    /// Every common name in the subject, most specific first; matching by name needs exactly one.
+    public var commonNames: [String]
+    public var alternativeNames: [SubjectAlternativeName]
 
-    public init(subject: String, commonName: String?, alternativeNames: [String]) {
+    public init(subject: String, commonNames: [String], alternativeNames: [SubjectAlternativeName]) {
         self.subject = subject
-        self.commonName = commonName
+        self.commonNames = commonNames
         self.alternativeNames = alternativeNames
     }
 
@@ -16,23 +19,37 @@ public struct ClientIdentity: Sendable, Equatable {
         let names = certificate.subjectName
         // RFC 4514 writes the most specific attribute first, the reverse of the certificate's order.
         subject = names.reversed().map { "\(Self.label($0.type))=\(Self.escape($0.value))" }.joined(separator: ",")
-        commonName = names.last { $0.type == .commonName }?.value
+        commonNames = names.reversed().filter { $0.type == .commonName }.map(\.value)
         alternativeNames = certificate._subjectAlternativeNames().compactMap { name in
+            let text = String(decoding: name.contents, as: UTF8.self)
             switch name.nameType {
-            case .dnsName, .email, .uri: String(decoding: name.contents, as: UTF8.self)
-            case .ipAddress: IPAddressText(name.contents)
-            default: nil
+            case .dnsName: return SubjectAlternativeName(.dns, text)
+            case .email: return SubjectAlternativeName(.email, text)
+            case .uri: return SubjectAlternativeName(.uri, text)
+            case .ipAddress: return IPAddress(packed: Array(name.contents)).map { SubjectAlternativeName(.ip, $0.description) }
+            default: return nil
             }
         }
     }
 
-    /// Whether any of the allowed names is this certificate's common name or whole subject.
-    func matchesSubject(in allowed: [String]) -> Bool {
-        allowed.contains { $0 == subject || $0 == commonName }
+    /// Why this certificate cannot be matched by name at all: a control character (a NUL can hide a second name
+    /// behind the first) in its subject or alternative names. Nil when it is unambiguous.
+    var ambiguity: String? {
+        let texts = [subject] + commonNames + alternativeNames.map(\.value)
+        guard texts.contains(where: { $0.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }) else { return nil }
+        return "the client certificate's names contain control characters"
     }
 
-    func matchesAlternativeName(in allowed: [String]) -> Bool {
-        alternativeNames.contains { allowed.contains($0) }
+    /// Whether an allowed entry is this certificate: a whole RFC 4514 subject (an entry with `=`, compared exactly),
+    /// or a bare name, which is the common name and matches only a certificate with exactly one.
+    func matchesSubject(in allowed: [String]) -> Bool {
+        allowed.contains { entry in
+            entry.contains("=") ? entry == subject : commonNames.count == 1 && commonNames[0] == entry
+        }
+    }
+
+    func matchesAlternativeName(in allowed: [SubjectAlternativeName]) -> Bool {
+        alternativeNames.contains { name in allowed.contains { $0.matches(name) } }
     }
 
     private static func label(_ type: SSLCertificateNameType) -> String {
@@ -60,15 +77,5 @@ public struct ClientIdentity: Sendable, Equatable {
             escaped.append(character)
         }
         return escaped
-    }
-}
-
-/// An IP address SAN as text (4 or 16 bytes).
-private func IPAddressText(_ bytes: some Collection<UInt8>) -> String? {
-    let bytes = Array(bytes)
-    switch bytes.count {
-    case 4: return bytes.map(String.init).joined(separator: ".")
-    case 16: return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":")
-    default: return nil
     }
 }

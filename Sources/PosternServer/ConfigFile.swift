@@ -28,13 +28,24 @@ public enum ConfigFile {
             throw ConfigProblems([ConfigProblem("", "not valid YAML: \(error)")])
         }
         guard let node else { throw ConfigProblems([ConfigProblem("", "the file is empty")]) }
+        var budget = maxValues
+        guard let document = configValue(node, budget: &budget) else {
+            throw ConfigProblems([ConfigProblem("", "the document expands to more than \(maxValues) values (YAML aliases repeat what they name); write it out")])
+        }
         var problems: [ConfigProblem] = []
-        let value = placeholders.substitute(in: configValue(node), path: "", environment: environment, &problems)
+        let value = placeholders.substitute(in: document, path: "", environment: environment, &problems)
         guard problems.isEmpty else { throw ConfigProblems(problems) }
         return value
     }
 
-    private static func configValue(_ node: Node) -> ConfigValue {
+    /// The most values a configuration may hold once its aliases are expanded: far above any real configuration,
+    /// far below what a "billion laughs" document of nested aliases expands to.
+    static let maxValues = 100_000
+
+    /// The node as a configuration value, or nil once more than `budget` values have been read.
+    private static func configValue(_ node: Node, budget: inout Int) -> ConfigValue? {
+        budget -= 1
+        guard budget >= 0 else { return nil }
         switch node {
         case .scalar(let scalar):
             if scalar.style != .plain { return .string(scalar.string) }
@@ -45,10 +56,18 @@ public enum ConfigFile {
             return .string(scalar.string)
         case .mapping(let mapping):
             var map: [String: ConfigValue] = [:]
-            for (key, value) in mapping { map[key.string ?? "\(key)"] = configValue(value) }
+            for (key, value) in mapping {
+                guard let converted = configValue(value, budget: &budget) else { return nil }
+                map[key.string ?? "(a key that is not text)"] = converted
+            }
             return .map(map)
         case .sequence(let sequence):
-            return .list(sequence.map(configValue))
+            var list: [ConfigValue] = []
+            for item in sequence {
+                guard let converted = configValue(item, budget: &budget) else { return nil }
+                list.append(converted)
+            }
+            return .list(list)
         case .alias:
             return .null
         }

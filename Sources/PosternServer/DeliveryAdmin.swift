@@ -40,7 +40,7 @@ public struct DeliveryAdmin: Sendable {
             guard case .object(let fields)? = try? JSONParser.parse(bytes) else {
                 return Self.invalid("send {\"event\": ID} or {\"source\": NAME, \"since\": TIME, \"until\": TIME}, optionally with \"destination\"")
             }
-            func text(_ key: String) -> String? { if case .string(let value)? = fields[key] { value } else { nil } }
+            func text(_ key: String) -> String? { if case .string(let value)? = fields[JSONKey(key)] { value } else { nil } }
             let asked = Replayer.Request(event: text("event"), source: text("source"), since: text("since"),
                                          until: text("until"), destination: text("destination"))
             do {

@@ -1,11 +1,15 @@
 import PosternCore
 
-/// `${NAME}` (or `${NAME:-default}`) references in a configuration file. They are swapped for inert tokens before the YAML is parsed
-/// (so `[${SECRET}]` stays valid YAML whatever the secret holds) and filled in afterwards, value by value.
+/// `${NAME}` (or `${NAME:-default}`) references in a configuration file. They are swapped for inert tokens before the
+/// YAML is parsed (so `[${SECRET}]` stays valid YAML whatever the secret holds) and filled in afterwards, value by
+/// value, in one pass: a substituted value is never read again, and every token carries a nonce made for this load,
+/// so no literal text in the file can pass for one.
 struct EnvironmentPlaceholders {
     /// The text with every reference replaced by its token.
     let text: String
     private let references: [Reference]
+    /// What every token of this load starts with; a token is the prefix, the reference's index, and `__`.
+    private let tokenPrefix: String
 
     /// A variable name and the value used when it is not set, if any.
     private struct Reference {
@@ -21,6 +25,7 @@ struct EnvironmentPlaceholders {
     }
 
     init(_ original: String) {
+        let tokenPrefix = "__POSTERN_ENV_\(String(UInt64.random(in: .min ... .max), radix: 36))_"
         var references: [Reference] = []
         var output = ""
         var rest = Substring(original)
@@ -32,12 +37,13 @@ struct EnvironmentPlaceholders {
                 rest = afterOpen
                 continue
             }
-            output += Self.token(references.count)
+            output += "\(tokenPrefix)\(references.count)__"
             references.append(reference)
             rest = afterOpen[afterOpen.index(after: close)...]
         }
         self.text = output + rest
         self.references = references
+        self.tokenPrefix = tokenPrefix
     }
 
     fileprivate static func isName(_ text: Substring) -> Bool {
@@ -45,20 +51,11 @@ struct EnvironmentPlaceholders {
         return text.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
     }
 
-    private static func token(_ index: Int) -> String { "__POSTERN_ENV_\(index)__" }
-
     func substitute(in value: ConfigValue, path: String, environment: [String: String],
                     _ problems: inout [ConfigProblem]) -> ConfigValue {
         switch value {
-        case .string(var text):
-            for (index, reference) in references.enumerated() where text.contains(Self.token(index)) {
-                guard let replacement = environment[reference.name] ?? reference.fallback else {
-                    problems.append(ConfigProblem(path, "environment variable \(reference.name) is not set"))
-                    continue
-                }
-                text = text.replacingOccurrences(of: Self.token(index), with: replacement)
-            }
-            return .string(text)
+        case .string(let text):
+            return .string(substitute(in: text, path: path, environment: environment, &problems))
         case .list(let items):
             return .list(items.enumerated().map { substitute(in: $1, path: "\(path)[\($0)]", environment: environment, &problems) })
         case .map(let map):
@@ -69,5 +66,30 @@ struct EnvironmentPlaceholders {
         default:
             return value
         }
+    }
+
+    /// Replaces each token in `text`, left to right; what a token becomes is copied out and never scanned again.
+    private func substitute(in text: String, path: String, environment: [String: String],
+                            _ problems: inout [ConfigProblem]) -> String {
+        var output = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: tokenPrefix) {
+            output += rest[..<start.lowerBound]
+            let afterPrefix = rest[start.upperBound...]
+            let digits = afterPrefix.prefix { $0.isASCII && $0.isNumber }
+            guard let index = Int(digits), references.indices.contains(index), afterPrefix[digits.endIndex...].hasPrefix("__") else {
+                output += rest[start]
+                rest = afterPrefix
+                continue
+            }
+            let reference = references[index]
+            if let replacement = environment[reference.name] ?? reference.fallback {
+                output += replacement
+            } else {
+                problems.append(ConfigProblem(path, "environment variable \(reference.name) is not set"))
+            }
+            rest = afterPrefix[afterPrefix.index(digits.endIndex, offsetBy: 2)...]
+        }
+        return output + rest
     }
 }

@@ -35,7 +35,7 @@ public struct Fulfiller: Sendable {
 
     /// The request's `requestId`, the configured fallback actions, and the request's `context` echoed.
     static func fallback(_ document: JSONValue, _ respond: RespondConfig) -> Response {
-        var answer: [String: JSONValue] = ["payload": .array(respond.fallback)]
+        var answer: [JSONKey: JSONValue] = ["payload": .array(respond.fallback)]
         answer["requestId"] = document.value(at: "/requestId") ?? .null
         if let context = document.value(at: "/context") { answer["context"] = context }
         return JSONResponse.body(status: 200, ByteBuffer(string: JSONValue.object(answer).jsonText))

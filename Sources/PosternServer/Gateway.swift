@@ -45,6 +45,7 @@ public struct Gateway {
     /// Opens the store, serves and delivers until SIGTERM or SIGINT, lets in-flight requests and delivery attempts
     /// finish, then closes the store.
     public func run() async throws {
+        FileDescriptorLimit.raise(toServe: config.connections.maxConnections * (config.listeners.count + 1), logger: logger)
         let metrics = Metrics()
         let readiness = Readiness()
         let reloader = TLSReloader(stores: tlsStores, hangups: await UnixSignalsSequence(trapping: .sighup),
@@ -73,7 +74,11 @@ public struct Gateway {
             router: AdminRouter.make(sources: sources, observer: observer, readiness: readiness, reloader: reloader,
                                      token: config.admin.token,
                                      deliveries: DeliveryAdmin(store: store, config: config, audit: audit)),
-            configuration: .init(address: .hostname(config.admin.listen.host, port: config.admin.listen.port), serverName: nil),
+            // The admin listener is held to the same deadlines and connection cap as the webhook listeners, so
+            // slow or idle admin clients can neither hold connections for ever nor use up the descriptors.
+            server: .timedHTTP1(config.connections),
+            configuration: .init(address: .hostname(config.admin.listen.host, port: config.admin.listen.port), serverName: nil,
+                                 availableConnectionsDelegate: MaximumAvailableConnections(config.connections.maxConnections)),
             logger: logger)
         // Shut down in reverse: readiness turns false first, then the webhook listeners drain, then the dispatcher
         // finishes its attempts, then admin stops.

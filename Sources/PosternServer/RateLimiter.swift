@@ -26,7 +26,7 @@ public final class RateLimiter: Sendable {
         }
         guard case .limited(let retryAfter) = answer else { return nil }
         return Refusal(.rateLimited, "this source takes at most its configured rate; retry later",
-                       retryAfter: max(1, Int(retryAfter.rounded(.up))))
+                       retryAfter: max(1, Int(saturating: retryAfter.rounded(.up))))
     }
 
     public static func monotonicSeconds() -> Double {

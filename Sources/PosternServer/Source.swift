@@ -28,11 +28,17 @@ public struct Source: Sendable {
         guard let identity else {
             return Refusal(.clientCertRequired, "this source requires a client certificate (a TLS listener with clientCA)")
         }
+        let matchesByName = !config.allowedSubjects.isEmpty || !config.allowedSANs.isEmpty
+        if matchesByName, let ambiguity = identity.ambiguity {
+            return Refusal(.clientCertNotAllowed, "\(ambiguity) (subject \"\(identity.subject)\")")
+        }
         if !config.allowedSubjects.isEmpty, !identity.matchesSubject(in: config.allowedSubjects) {
-            return Refusal(.clientCertNotAllowed, "the client certificate's subject is not in allowedSubjects")
+            return Refusal(.clientCertNotAllowed, "the client certificate's subject \"\(identity.subject)\" is not in allowedSubjects")
         }
         if !config.allowedSANs.isEmpty, !identity.matchesAlternativeName(in: config.allowedSANs) {
-            return Refusal(.clientCertNotAllowed, "none of the client certificate's alternative names is in allowedSANs")
+            let seen = identity.alternativeNames.map(\.description).joined(separator: ", ")
+            return Refusal(.clientCertNotAllowed,
+                "none of the client certificate's alternative names (\(seen.isEmpty ? "none" : seen)) is in allowedSANs; subject \"\(identity.subject)\"")
         }
         return nil
     }

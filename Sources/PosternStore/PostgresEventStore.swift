@@ -40,7 +40,9 @@ public actor PostgresEventStore: EventStore {
     /// Connects, refuses a server that does not commit durably, and brings the schema up to date.
     public static func open(url: String, logger: Logger = Logger(label: "postern.store"),
                             onCommit: @escaping @Sendable (CommitReport) -> Void = { _ in }) async throws -> PostgresEventStore {
-        let client = PostgresClient(configuration: try PostgresURL.configuration(url), backgroundLogger: logger)
+        let location = try PostgresLocation(parsing: url)
+        try await checkReachable(location, logger: logger)
+        let client = PostgresClient(configuration: PostgresURL.configuration(location), backgroundLogger: logger)
         let runner = Task { await client.run() }
         do {
             try await checkDurability(client, logger: logger)
@@ -63,6 +65,25 @@ public actor PostgresEventStore: EventStore {
     /// Why the store refuses to start.
     public struct Refusal: Error, CustomStringConvertible {
         public var description: String
+    }
+
+    /// One connection within the connect timeout, so an unreachable server (a closed port, TLS required of a server
+    /// without it) stops `serve` and `migrate` with the address and the cause instead of a pool retrying for ever.
+    private static func checkReachable(_ location: PostgresLocation, logger: Logger) async throws {
+        do {
+            let configuration = try PostgresURL.connectionConfiguration(location)
+            try await withDeadline(location.connectTimeout) {
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+                try await connection.close()
+            }
+        } catch {
+            throw Refusal(description: "cannot connect to PostgreSQL at \(location.address): \(Self.cause(error))")
+        }
+    }
+
+    private static func cause(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        return "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
     }
 
     private static func checkDurability(_ client: PostgresClient, logger: Logger) async throws {
@@ -215,10 +236,14 @@ public actor PostgresEventStore: EventStore {
         return events
     }
 
-    /// Whether the server answers now (for `/readyz`).
+    /// Whether the server answers now (for `/readyz`); after a failed commit, only once a write commits again.
     public func isAvailable() async -> Bool {
         let client = client, logger = logger
-        return (try? await withDeadline(2) { try await client.query("SELECT 1", logger: logger) }) != nil
+        let probe: PostgresQuery = failingUntil == nil
+            ? "SELECT 1" : "UPDATE postern_migrations SET applied_at = applied_at WHERE version = 1"
+        guard (try? await withDeadline(2) { try await client.query(probe, logger: logger) }) != nil else { return false }
+        failingUntil = nil
+        return true
     }
 
     public func close() async throws {

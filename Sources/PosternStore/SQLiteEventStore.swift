@@ -40,6 +40,8 @@ public actor SQLiteEventStore: EventStore {
     private var writes: [Write] = []
     private var isWriting = false
     private var writer: Task<Void, Never>?
+    /// The last transaction failed (disk full, read-only file, I/O error): readiness stays off until one commits.
+    private var lastCommitFailed = false
     /// Deliveries claimed by this process's dispatcher and not yet finished: one SQLite file serves one gateway.
     var leased: Set<Int64> = []
     /// Claims whose read is under way: a lease ending now is kept until they are done, since their rows may
@@ -54,10 +56,15 @@ public actor SQLiteEventStore: EventStore {
         do {
             let connection = try await SQLiteHandle.open(path: path)
             opened.append(connection)
-            try await connection.run { db in
-                try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
-                try migrate(db)
-                db.checkpointsByCaller()
+            do {
+                try await connection.run { db in
+                    try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
+                    try migrate(db)
+                    try probeWrite(db)
+                    db.checkpointsByCaller()
+                }
+            } catch let failure as SQLiteFailure {
+                throw SQLiteFailure(code: failure.code, message: "cannot write the store at \(path): \(failure.message)")
             }
             let reader = try await SQLiteHandle.open(path: path)
             opened.append(reader)
@@ -91,6 +98,22 @@ public actor SQLiteEventStore: EventStore {
                              [.integer(index + 1), .integer(Int(Date().timeIntervalSince1970))])
             }
         }
+    }
+
+    /// One write transaction, so a store that cannot take writes (a read-only file or folder, a full disk) is
+    /// refused at start, by path and cause, instead of being opened read-only without a word.
+    private static func probeWrite(_ db: SQLiteHandle) throws {
+        try db.requireWritable()
+        try db.transaction { try db.execute(probeStatement) }
+    }
+
+    /// Rewrites one row with its own value: a real write, changing nothing.
+    private static let probeStatement = "UPDATE postern_migrations SET applied_at = applied_at WHERE version = 1"
+
+    /// Whether the store can commit: after a failed transaction, only once a write commits again.
+    public func isAvailable() async -> Bool {
+        guard lastCommitFailed else { return true }
+        return (try? await write { db in try db.execute(Self.probeStatement) }) != nil
     }
 
     public func insert(_ event: IncomingEvent) async throws -> StoreOutcome {
@@ -131,11 +154,13 @@ public actor SQLiteEventStore: EventStore {
                     let (outcomes, queued) = try Self.commit(batch, others, in: db)
                     return (outcomes, queued, db.walFrames)
                 }
+                lastCommitFailed = false
                 onCommit(CommitReport(batchSize: batch.count, duration: ContinuousClock.now - started, queuedDeliveries: queued))
                 if frames >= checkpointFrames { startCheckpoint() }
                 for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(returning: outcome) }
                 for write in others { write.continuation.resume() }
             } catch {
+                lastCommitFailed = true
                 for pending in batch { pending.continuation.resume(throwing: error) }
                 for write in others { write.continuation.resume(throwing: error) }
             }

@@ -93,6 +93,12 @@ final class SQLiteHandle: @unchecked Sendable {
         }
     }
 
+    /// Throws when SQLite opened the file read-only, which it does without an error when the file cannot be written.
+    func requireWritable() throws {
+        guard sqlite_nio_sqlite3_db_readonly(db, "main") == 1 else { return }
+        throw SQLiteFailure(code: SQLITE_READONLY, message: "the file is read-only")
+    }
+
     /// The frames in the write-ahead log after this connection's last commit, once `checkpointsByCaller` is on.
     private(set) var walFrames = 0
 

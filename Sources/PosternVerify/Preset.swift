@@ -76,8 +76,9 @@ public struct Preset: Sendable {
             header: "Stripe-Signature", prefix: "v1=", delimiter: ",", encoding: .hex, secretEncoding: .raw,
             signedContent: .timestampDotBody, timestamp: .signatureItem(prefix: "t="), tolerance: 300)),
             idempotencyKey: .body(pointer: "/id")),
-        Preset("github", .hmac(HMACDescriptor(header: "X-Hub-Signature-256", prefix: "sha256=", encoding: .hex)),
-            idempotencyKey: .header(name: "X-GitHub-Delivery")),
+        // GitHub signs the body only: X-GitHub-Delivery is not signed, so a resent capture with a fresh one would
+        // pass as new. The signature, which no one can change without the secret, is the key.
+        Preset("github", .hmac(HMACDescriptor(header: "X-Hub-Signature-256", prefix: "sha256=", encoding: .hex))),
         Preset("jambonz", .hmac(HMACDescriptor(
             header: "Jambonz-Signature", prefix: "v1=", delimiter: ",", encoding: .hex,
             signedContent: .timestampDotBody, timestamp: .signatureItem(prefix: "t="), tolerance: 300))),

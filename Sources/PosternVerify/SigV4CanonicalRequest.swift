@@ -15,13 +15,14 @@ public struct SigV4CanonicalRequest: Sendable {
     public let text: String
 
     /// Builds the canonical request; `signedHeaders` must be sorted and lower-case, `payloadHash` lower-case hex
-    /// (or `UNSIGNED-PAYLOAD`). `omitting` names query parameters left out (`X-Amz-Signature`).
+    /// (or `UNSIGNED-PAYLOAD`). `omitting` names query parameters left out (`X-Amz-Signature`); `plusIsSpace` reads
+    /// a `+` in the query as a space (form encoding, as botocore sends it) rather than as itself.
     public init(_ request: WebhookRequest, signedHeaders: [String], payloadHash: String, pathRule: PathRule,
-                omitting omitted: Set<String> = []) {
+                omitting omitted: Set<String> = [], plusIsSpace: Bool = false) {
         text = [
             request.method,
             Self.canonicalPath(request.path, rule: pathRule),
-            Self.canonicalQuery(request.query, omitting: omitted),
+            Self.canonicalQuery(request.query, omitting: omitted, plusIsSpace: plusIsSpace),
             Self.canonicalHeaders(request.headers, signedHeaders),
             signedHeaders.joined(separator: ";"),
             payloadHash,
@@ -83,9 +84,9 @@ public struct SigV4CanonicalRequest: Sendable {
     }
 
     /// Parameters decoded, re-encoded with the unreserved set, sorted by name then value.
-    static func canonicalQuery(_ query: String?, omitting omitted: Set<String>) -> String {
+    static func canonicalQuery(_ query: String?, omitting omitted: Set<String>, plusIsSpace: Bool = false) -> String {
         let omittedNames = Set(omitted.map { Array($0.utf8) })
-        let encoded: [(name: String, value: String)] = QueryParameters(query).pairs
+        let encoded: [(name: String, value: String)] = QueryParameters(query, plusIsSpace: plusIsSpace).pairs
             .filter { !omittedNames.contains($0.name) }
             .map { (AWSPercentEncoding.encode($0.name), AWSPercentEncoding.encode($0.value)) }
         let sorted = encoded.sorted { $0.name == $1.name ? $0.value < $1.value : $0.name < $1.name }

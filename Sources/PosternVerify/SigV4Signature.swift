@@ -100,9 +100,10 @@ public struct SigV4Signature: Sendable, Equatable {
 struct QueryParameters {
     var pairs: [(name: [UInt8], value: [UInt8])]
 
-    init(_ query: String?) {
+    init(_ query: String?, plusIsSpace: Bool = false) {
         pairs = (query ?? "").split(separator: "&").map { piece in
-            let parts = piece.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let text = plusIsSpace ? Substring(piece.replacingOccurrences(of: "+", with: "%20")) : piece
+            let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return (AWSPercentEncoding.decode(parts[0]), parts.count > 1 ? AWSPercentEncoding.decode(parts[1]) : [])
         }
     }

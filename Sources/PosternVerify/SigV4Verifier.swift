@@ -137,12 +137,17 @@ public struct SigV4Verifier: Verifier {
                 omissions.append(["X-Amz-Signature", "X-Amz-Security-Token"])
             }
         }
+        // botocore sends a space in a query as `+` but signs it as `%20`; AWS's own suite signs `+` as `%2B`. A `+`
+        // is read both ways, and either signature is accepted.
+        let plusReadings = request.query?.contains("+") == true ? [false, true] : [false]
         for omitted in omissions {
-            let canonical = SigV4CanonicalRequest(request, signedHeaders: claimed.signedHeaders, payloadHash: payloadHash,
-                                                  pathRule: policy.pathRule, omitting: omitted)
-            let stringToSign = canonical.stringToSign(amzDate: claimed.amzDate, scope: claimed.scope)
-            let expected = HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key)
-            if ConstantTime.equals(Array(expected), claimed.signature) { return true }
+            for plusIsSpace in plusReadings {
+                let canonical = SigV4CanonicalRequest(request, signedHeaders: claimed.signedHeaders, payloadHash: payloadHash,
+                                                      pathRule: policy.pathRule, omitting: omitted, plusIsSpace: plusIsSpace)
+                let stringToSign = canonical.stringToSign(amzDate: claimed.amzDate, scope: claimed.scope)
+                let expected = HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key)
+                if ConstantTime.equals(Array(expected), claimed.signature) { return true }
+            }
         }
         return false
     }

@@ -21,6 +21,15 @@ public struct SourceVerifier: Sendable {
         return descriptor?.timestamp == nil ? nil : descriptor?.tolerance
     }
 
+    /// Whether the signature covers the sender's timestamp, so a resent capture with a fresh timestamp fails; nil when
+    /// the scheme has no timestamp. False for the tutorial presets that sign only the body: their timestamp window
+    /// protects nothing, and a replay is refused only while the signature dedup still holds the event.
+    public var timestampIsSigned: Bool? {
+        if verifier is SigV4Verifier { return true }
+        guard let descriptor, descriptor.timestamp != nil else { return nil }
+        return descriptor.signedContent != .body
+    }
+
     /// What is checked, in a phrase for the security posture: `HMAC-SHA256 hex in X-Hub-Signature-256`.
     public var summary: String {
         if let descriptor {
@@ -111,12 +120,7 @@ public struct SourceVerifier: Sendable {
     }
 
     private static func tolerance(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Int? {
-        guard let tolerance = node["tolerance"].int(&problems) else { return nil }
-        guard tolerance >= 0 else {
-            problems.append(ConfigProblem(node["tolerance"].path, "must be 0 or more seconds"))
-            return nil
-        }
-        return tolerance
+        node["tolerance"].integer(&problems, in: ConfigRange.tolerance)
     }
 
     private static func hmacKeys(_ node: ConfigNode, _ descriptor: HMACDescriptor,

@@ -22,10 +22,10 @@ struct TimestampWindow {
     func refusal(for time: Date, now: Date, named name: String) -> VerificationFailure? {
         let skew = time.timeIntervalSince(now)
         if skew > TimeInterval(ahead) {
-            return .timestampOutOfWindow("\(name) is \(Int(skew.rounded())) s ahead of the gateway clock; at most \(ahead) s is allowed")
+            return .timestampOutOfWindow("\(name) is \(Int(saturating: skew.rounded())) s ahead of the gateway clock; at most \(ahead) s is allowed")
         }
         if -skew > TimeInterval(behind) {
-            return .timestampOutOfWindow("\(name) is \(Int((-skew).rounded())) s behind the gateway clock; at most \(behind) s is allowed")
+            return .timestampOutOfWindow("\(name) is \(Int(saturating: (-skew).rounded())) s behind the gateway clock; at most \(behind) s is allowed")
         }
         return nil
     }

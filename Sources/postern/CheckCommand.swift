@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import PosternCore
+import PosternServer
 
 /// `postern check`: validate a configuration file and exit non-zero with every problem.
 struct CheckCommand: AsyncParsableCommand {
@@ -9,6 +12,20 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let gateway = try options.loadGateway(logger: makeLogger())
-        print("\(options.config): ok (\(gateway.sources.sources.count) sources)")
+        var standardError = FileHandle.standardError
+        for warning in Self.warnings(gateway) { print("\(options.config): warning: \(warning)", to: &standardError) }
+        print("\(options.config): ok (\(counted(gateway.sources.sources.count, "source")))")
+    }
+
+    /// What is valid but weaker than it looks: a timestamp the signature does not cover while retention is set, so
+    /// the signature dedup, the only replay protection left, ends when an event is pruned.
+    static func warnings(_ gateway: Gateway) -> [String] {
+        guard let retention = gateway.config.retention else { return [] }
+        return gateway.sources.sources.enumerated().compactMap { index, source in
+            guard source.verifier.timestampIsSigned == false else { return nil }
+            return "sources[\(index)] (\(source.name)): \(source.verifier.presetName) does not sign its timestamp, so a"
+                + " captured request resent with a fresh timestamp passes the window; only the signature dedup refuses it,"
+                + " and retention (\(Int(saturating: retention)) s) ends that when the event is pruned"
+        }
     }
 }

@@ -30,9 +30,9 @@ struct JSONValueTextTests {
         #expect(try JSONSerialization.jsonObject(with: Data(value.jsonText.utf8), options: .fragmentsAllowed) as AnyObject? != nil)
     }
 
-    @Test func keysAreSortedAndIntegersStayIntegers() throws {
-        let value = try JSONParser.parse(Array(#"{"b":2,"a":[1.0,2.5]}"#.utf8))
-        #expect(value.jsonText == #"{"a":[1,2.5],"b":2}"#)
+    @Test func keysAreSortedAndNumbersKeepTheirText() throws {
+        let value = try JSONParser.parse(Array(#"{"b":2,"a":[1.0,2.5,9007199254740993,-0.50e1]}"#.utf8))
+        #expect(value.jsonText == #"{"a":[1.0,2.5,9007199254740993,-0.50e1],"b":2}"#)
     }
 }
 

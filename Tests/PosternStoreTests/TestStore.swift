@@ -25,7 +25,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .postgres:
             let base = try #require(Self.postgresURL)
             let name = "postern_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-            let client = PostgresClient(configuration: try PostgresURL.configuration(base), backgroundLogger: Logger(label: "test"))
+            let client = PostgresClient(configuration: try PostgresURL.configuration(try PostgresLocation(parsing: base)), backgroundLogger: Logger(label: "test"))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
                 try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))

@@ -1,0 +1,142 @@
+import PosternCore
+import Testing
+
+/// Findings of the adversarial pass that sit in pure functions: conversions that must not trap, JSON read by code
+/// points and by its own text, well-formed addresses only, numeric configuration within documented ranges.
+struct HardeningTests {
+    func parse(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8)) }
+
+    @Test func saturatingConversionNeverTraps() {
+        #expect(Int(saturating: -9.3e18) == .min)
+        #expect(Int(saturating: 9.3e18) == .max)
+        #expect(Int(saturating: .infinity) == .max)
+        #expect(Int(saturating: -.infinity) == .min)
+        #expect(Int(saturating: .nan) == 0)
+        #expect(Int(saturating: -2.9) == -2)
+    }
+
+    @Test(arguments: [#""\u+041""#, #""\u-000""#, #""\u 041""#, #""\u04""#, #""\u0x41""#])
+    func unicodeEscapesTakeExactlyFourHexDigits(text: String) {
+        #expect(throws: JSONParser.Failure.self) { try parse(text) }
+    }
+
+    @Test func unicodeEscapesStillRead() throws {
+        #expect(try parse(#""\u0041\u00e9\uD83D\uDE00""#) == .string("Aé😀"))
+    }
+
+    @Test func memberNamesCompareByCodePoints() throws {
+        // "café" in NFC (é is one scalar) and in NFD (e + combining acute): two names, not a duplicate.
+        let value = try parse("{\"caf\u{E9}\":1,\"cafe\u{301}\":2}")
+        guard case .object(let members) = value else { Issue.record("not an object"); return }
+        #expect(members.count == 2)
+        #expect(value.value(at: "/caf\u{E9}") == .number(1))
+        #expect(value.value(at: "/cafe\u{301}") == .number(2))
+        #expect(throws: JSONParser.Failure.self) { try parse("{\"caf\u{E9}\":1,\"caf\u{E9}\":2}") }
+        #expect(JSONValue.string("caf\u{E9}") != .string("cafe\u{301}"))
+    }
+
+    @Test func schemaLengthsAndEnumsUseCodePoints() throws {
+        let schema = try JSONSchema.compile(json: #"{"enum": ["caf\u00e9"]}"#)
+        #expect(throws: JSONSchema.Violation.self) { try schema.validate(.string("cafe\u{301}")) }
+        #expect(throws: Never.self) { try schema.validate(.string("caf\u{E9}")) }
+        // One grapheme cluster, two code points: maxLength 1 refuses it.
+        let short = try JSONSchema.compile(json: #"{"maxLength": 1}"#)
+        #expect(throws: JSONSchema.Violation.self) { try short.validate(.string("e\u{301}")) }
+        #expect(throws: Never.self) { try short.validate(.string("\u{E9}")) }
+    }
+
+    @Test(arguments: [#"{"maxLength": 1e20}"#, #"{"minItems": -1}"#, #"{"maxItems": 1.5}"#, #"{"minLength": "3"}"#])
+    func schemaBoundsMustBeNonNegativeIntegers(schema: String) {
+        #expect(throws: JSONSchema.Violation.self) { try JSONSchema.compile(json: schema) }
+    }
+
+    @Test func numericKeysComeFromTheirText() throws {
+        let a = try parse(#"{"id":9007199254740993}"#).value(at: "/id")?.keyText
+        let b = try parse(#"{"id":9007199254740992}"#).value(at: "/id")?.keyText
+        #expect(a == "9007199254740993" && b == "9007199254740992")
+        let number = try parse(#"{"id":1}"#).value(at: "/id")?.keyText, text = try parse(#"{"id":"1"}"#).value(at: "/id")?.keyText
+        #expect(number == "1" && number == text, "1 and \"1\" are the same key")
+        #expect(try parse(#"{"id":1e400}"#).value(at: "/id")?.keyText == nil, "not finite")
+        #expect(try parse(#"{"id":1e999}"#).value(at: "/id")?.keyText == nil, "not finite")
+        let long = "1" + String(repeating: "0", count: 70)
+        #expect(try parse("{\"id\":\(long)}").value(at: "/id")?.keyText == nil, "overlong")
+    }
+
+    @Test func integersOfAnySizeAreIntegers() throws {
+        #expect(try parse("1.0").typeName == "integer")
+        #expect(try parse("1e300").typeName == "integer")
+        #expect(try parse("1.5").typeName == "number")
+    }
+
+    @Test func loopbackIsDecidedByTheParsedAddress() {
+        for loopback in ["127.0.0.1:9090", "127.5.6.7:1", "[::1]:9090", "localhost:9090", "LOCALHOST:1"] {
+            #expect(ListenAddress(parsing: loopback)?.isLoopback == true, "\(loopback)")
+        }
+        for other in ["127.attacker.example:9090", "127.0.0.1.nip.io:9090", "0.0.0.0:9090", "[::]:9090", "10.0.0.1:1",
+                      "localhost.attacker.example:1", "[::2]:1"] {
+            #expect(ListenAddress(parsing: other)?.isLoopback == false, "\(other)")
+        }
+    }
+
+    @Test func typedAlternativeNames() {
+        #expect(SubjectAlternativeName(allowed: "cognigy.example") == SubjectAlternativeName(.dns, "cognigy.example"))
+        #expect(SubjectAlternativeName(allowed: "10.0.0.1") == SubjectAlternativeName(.ip, "10.0.0.1"))
+        #expect(SubjectAlternativeName(allowed: "email:bot@example.com") == SubjectAlternativeName(.email, "bot@example.com"))
+        #expect(SubjectAlternativeName(allowed: "ip:::1") == SubjectAlternativeName(.ip, IPAddress("::1")!.description))
+        #expect(SubjectAlternativeName(allowed: "ip:nope") == nil)
+        #expect(SubjectAlternativeName(allowed: "x400:thing") == nil)
+        let dns = SubjectAlternativeName(.dns, "cognigy.example")
+        #expect(!dns.matches(SubjectAlternativeName(.email, "cognigy.example")))
+        #expect(!dns.matches(SubjectAlternativeName(.uri, "cognigy.example")))
+        #expect(dns.matches(SubjectAlternativeName(.dns, "Cognigy.Example")))
+    }
+
+    @Test func countsAgreeWithTheirNouns() {
+        #expect(counted(1, "source") == "1 source")
+        #expect(counted(0, "attempt") == "0 attempts")
+        #expect(counted(3, "attempt") == "3 attempts")
+    }
+}
+
+/// Numeric configuration keys have documented ranges; what `check` accepts, `serve` can run.
+struct ConfigRangeTests {
+    func problems(_ yaml: [String: ConfigValue], source: [String: ConfigValue] = [:]) -> [String] {
+        var node: [String: ConfigValue] = ["name": .string("s"), "path": .string("/s"), "verify": .map(["preset": .string("none")])]
+        node.merge(source) { $1 }
+        var root = yaml
+        root["sources"] = .list([.map(node)])
+        do {
+            _ = try GatewayConfig.decode(ConfigNode(.map(root)), baseDirectory: "/etc/postern")
+            return []
+        } catch {
+            return error.problems.map(\.path)
+        }
+    }
+
+    @Test func valuesThatOnceCrashedServeAreRefused() {
+        #expect(problems([:], source: ["rateLimit": .map(["perSecond": .double(1e-300)])]) == ["sources[0].rateLimit.perSecond"])
+        #expect(problems([:], source: ["rateLimit": .map(["perSecond": .double(1e300)])]) == ["sources[0].rateLimit.perSecond"])
+        #expect(problems(["connections": .map(["headerTimeout": .double(1e10)])]) == ["connections.headerTimeout"])
+        #expect(problems(["connections": .map(["idleTimeout": .double(1e12)])]) == ["connections.idleTimeout"])
+        #expect(problems(["connections": .map(["maxConnections": .int(Int.max)])]) == ["connections.maxConnections"])
+        #expect(problems(["retention": .string("1e300d")]) == ["retention"])
+        #expect(problems(["retention": .string("nand")]) == ["retention"])
+        #expect(problems(["limits": .map(["maxBodyBytes": .int(1 << 40)])]) == ["limits.maxBodyBytes"])
+    }
+
+    @Test func valuesInsideTheRangesPass() {
+        #expect(problems(["retention": .string("30d"), "connections": .map(["headerTimeout": .int(10), "idleTimeout": .double(0.5)])],
+                         source: ["rateLimit": .map(["perSecond": .double(0.5), "burst": .int(3)])]) == [])
+    }
+
+    @Test(arguments: ["false", "0", "no", "off", "OFF", "of", "f"])
+    func storeURLsThatTurnDurableCommitsOffAreRefused(value: String) {
+        #expect(problems(["store": .string("postgres://u@db/x?synchronous_commit=\(value)")]) == ["store"])
+    }
+
+    @Test func storeURLsWithUnknownParametersAreRefused() {
+        #expect(problems(["store": .string("postgres://u@db/x?options=-c%20synchronous_commit%3Doff")]) == ["store"])
+        #expect(problems(["store": .string("postgres://u@db/x?synchronous_commit=local&connect_timeout=3&sslmode=require")]) == [])
+        #expect(problems(["store": .string("postgres://u@db/x?connect_timeout=0")]) == ["store"])
+    }
+}
