@@ -30,11 +30,11 @@ public struct Verification: Sendable, Equatable, Codable {
 }
 
 extension Verification {
-    /// The JSON the stores keep: the fields present, the timestamp as seconds since 2001 as `JSONEncoder` wrote it.
+    /// The JSON the stores keep: the fields present, the timestamp as Unix seconds.
     public var jsonText: String {
         var fields = ["\"scheme\":\(JSONText.quoted(scheme))"]
         if let secretIndex { fields.append("\"secretIndex\":\(secretIndex)") }
-        if let timestamp { fields.append("\"timestamp\":\(timestamp.timeIntervalSinceReferenceDate)") }
+        if let timestamp { fields.append("\"timestamp\":\(JSONNumber(timestamp.timeIntervalSince1970).text)") }
         if let signatureDigest { fields.append("\"signatureDigest\":\(JSONText.quoted(signatureDigest))") }
         if let messageID { fields.append("\"messageID\":\(JSONText.quoted(messageID))") }
         return "{" + fields.joined(separator: ",") + "}"

@@ -7,19 +7,34 @@ public enum ConfigFile {
     /// Loads and checks the file; throws `ConfigProblems` naming the key path and reason of every problem.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(ConfigProblems) -> GatewayConfig {
-        let text: String
+        let root = try parse(try read(path), environment: environment)
+        return try GatewayConfig.decode(ConfigNode(root), baseDirectory: directory(of: path), checkSource: Source.problems)
+    }
+
+    /// Loads what reading the store needs: a variable left unset is a problem only in `store` and `audit`, so the
+    /// read-only commands run without the gateway's secrets.
+    public static func loadStoreView(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigProblems) -> StoreView {
+        let root = try parse(try read(path), environment: environment) { $0.hasPrefix("store") || $0.hasPrefix("audit") }
+        return try StoreView.decode(ConfigNode(root), baseDirectory: directory(of: path))
+    }
+
+    private static func read(_ path: String) throws(ConfigProblems) -> String {
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ConfigProblems([ConfigProblem("", "cannot read \(path): \(error.localizedDescription)")])
         }
-        let root = try parse(text, environment: environment)
-        let baseDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try GatewayConfig.decode(ConfigNode(root), baseDirectory: baseDirectory, checkSource: Source.problems)
     }
 
-    /// Parses YAML text and substitutes environment variables in its string values.
-    public static func parse(_ text: String, environment: [String: String]) throws(ConfigProblems) -> ConfigValue {
+    private static func directory(of path: String) -> String {
+        URL(fileURLWithPath: path).deletingLastPathComponent().path
+    }
+
+    /// Parses YAML text and substitutes environment variables in its string values. An unset variable is a problem
+    /// where `isRequired(keyPath)` says so, and empty text elsewhere.
+    public static func parse(_ text: String, environment: [String: String],
+                             isRequired: (String) -> Bool = { _ in true }) throws(ConfigProblems) -> ConfigValue {
         let placeholders = EnvironmentPlaceholders(text)
         let node: Node?
         do {
@@ -34,6 +49,7 @@ public enum ConfigFile {
         }
         var problems: [ConfigProblem] = []
         let value = placeholders.substitute(in: document, path: "", environment: environment, &problems)
+        problems = problems.filter { isRequired($0.path) }
         guard problems.isEmpty else { throw ConfigProblems(problems) }
         return value
     }

@@ -13,7 +13,7 @@ public struct DeliveryAdmin: Sendable {
     public init(store: any EventStore & DeliveryQueue, config: GatewayConfig, audit: AuditLog) {
         self.store = store
         self.destinations = config.destinations
-        self.replayer = Replayer(queue: store, config: config, audit: audit)
+        self.replayer = Replayer(queue: store, view: StoreView(config), audit: audit)
     }
 
     /// `GET /admin/deliveries?state=&event=&limit=`, `GET /admin/events/{id}/attempts`, `POST /admin/replay`.

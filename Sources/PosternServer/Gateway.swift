@@ -45,7 +45,10 @@ public struct Gateway {
     /// Opens the store, serves and delivers until SIGTERM or SIGINT, lets in-flight requests and delivery attempts
     /// finish, then closes the store.
     public func run() async throws {
-        FileDescriptorLimit.raise(toServe: config.connections.maxConnections * (config.listeners.count + 1), logger: logger)
+        FileDescriptorLimit.raise(maxConnections: config.connections.maxConnections, listeners: config.listeners.count + 1,
+                                 logger: logger)
+        try await ListenerCheck.requireBindable(config.listeners.map(\.address) + [config.admin.listen])
+        let gate = StartGate(listeners: config.listeners.count + 1)
         let metrics = Metrics()
         let readiness = Readiness()
         let reloader = TLSReloader(stores: tlsStores, hangups: await UnixSignalsSequence(trapping: .sighup),
@@ -68,6 +71,7 @@ public struct Gateway {
                         configuration: .init(address: .hostname(listener.address.host, port: listener.address.port),
                                              serverName: nil,
                                              availableConnectionsDelegate: MaximumAvailableConnections(config.connections.maxConnections)),
+                        onServerRunning: { _ in gate.arrive() },
                         logger: logger)
         }
         let admin = Application(
@@ -79,11 +83,16 @@ public struct Gateway {
             server: .timedHTTP1(config.connections),
             configuration: .init(address: .hostname(config.admin.listen.host, port: config.admin.listen.port), serverName: nil,
                                  availableConnectionsDelegate: MaximumAvailableConnections(config.connections.maxConnections)),
+            onServerRunning: { _ in gate.arrive() },
             logger: logger)
         // Shut down in reverse: readiness turns false first, then the webhook listeners drain, then the dispatcher
         // finishes its attempts, then admin stops.
-        let retention: [any Service] = config.retention.map { [RetentionService(store: store, retention: $0, logger: logger)] } ?? []
-        let services: [any Service] = [admin, reloader, dispatcher] + retention + listeners + [ReadinessService(readiness: readiness)]
+        // Delivery and pruning wait for every listener to be bound.
+        let retention: [any Service] = config.retention.map {
+            [GatedService(gate: gate, service: RetentionService(store: store, retention: $0, logger: logger))]
+        } ?? []
+        let services: [any Service] = [admin, reloader, GatedService(gate: gate, service: dispatcher)] + retention + listeners
+            + [ReadinessService(readiness: readiness)]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

@@ -6,9 +6,8 @@ import NIOCore
 import PosternCore
 import PosternStore
 
-/// The webhook listener: finds the source by path, applies its guards (client certificate, allowed addresses, rate
-/// limit, body limit),
-/// runs the intake checks,
+/// The webhook listener: finds the source by path, applies its guards (client certificate, allowed addresses, a caller
+/// flooding refused requests, body limit), runs the intake checks with the rate limit spent once verification passes,
 /// stores the event, answers, and records the decision in the audit log and the metrics.
 public struct IngestResponder: HTTPResponder {
     public typealias Context = GatewayContext
@@ -66,13 +65,22 @@ public struct IngestResponder: HTTPResponder {
         let body: [UInt8]
         switch await readBody(request, limit: source.maxBodyBytes) {
         case .success(let bytes): body = bytes
-        case .failure(let refusal): return refuse(refusal, &decision)
+        case .failure(let refusal):
+            rateLimiter.recordRefusal(source.name, caller: caller)
+            return refuse(refusal, &decision)
         }
         let headers = RequestHeaders(request)
         let received = WebhookRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
                                       headers: headers, body: body)
+        let intake = Intake.check(source, received, now: decision.time)
+        if case .failure(let refusal) = intake, refusal.isVerificationFailure {
+            rateLimiter.recordRefusal(source.name, caller: caller)
+            return refuse(refusal, &decision)
+        }
+        // Verified: only now does the request spend the source's budget.
+        if let limited = rateLimiter.admit(source.name) { return refuse(limited, &decision) }
         let checked: CheckedRequest
-        switch Intake.check(source, received, now: decision.time) {
+        switch intake {
         case .success(let request): checked = request
         case .failure(let refusal): return refuse(refusal, &decision)
         }
@@ -86,13 +94,13 @@ public struct IngestResponder: HTTPResponder {
         return await store(event, source: source, document: checked.document, &decision)
     }
 
-    /// The guards before the body is read: client certificate, allowed addresses, rate limit.
+    /// The guards before the body is read: client certificate, allowed addresses, a caller sending refused requests.
     private func guardRefusal(_ source: Source, caller: IPAddress?, identity: ClientIdentity?) -> Refusal? {
         if let refusal = source.checkClient(identity) { return refusal }
         guard source.allows(caller) else {
             return Refusal(.ipNotAllowed, "the caller's address is not in this source's allowIPs")
         }
-        return rateLimiter.admit(source.name)
+        return rateLimiter.throttled(source.name, caller: caller)
     }
 
     private func store(_ event: IncomingEvent, source: Source, document: JSONValue, _ decision: inout Decision) async -> Response {

@@ -4,29 +4,75 @@ import Synchronization
 
 /// The token buckets of every rate-limited source, kept per instance (a limit across instances would need a
 /// shared store; per-instance buckets are the honest design behind a load balancer: N instances allow N × the rate).
+///
+/// A source's budget is spent only by requests that pass verification, so a caller with a wrong secret cannot use
+/// up the real sender's rate. Requests refused by verification (or for their body) are counted per caller address
+/// instead, in a bucket of the same size: an address that keeps sending them is answered 429 before its body is read,
+/// while every other address, the sender's among them, goes on as before.
 public final class RateLimiter: Sendable {
+    /// A caller of one source; a nil address stands for callers without one, and for the overflow bucket.
+    private struct Caller: Hashable {
+        var source: String
+        var address: IPAddress?
+    }
+
+    /// The most callers tracked at once; past it, refused callers share one bucket per source.
+    static let maxTrackedCallers = 10_000
+
+    private let limits: [String: RateLimit]
     private let buckets: Mutex<[String: TokenBucket]>
+    private let refusals: Mutex<[Caller: TokenBucket]>
     /// Seconds on a monotonic clock; tests pass their own.
     private let clock: @Sendable () -> Double
 
     public init(sources: [Source], clock: @escaping @Sendable () -> Double = RateLimiter.monotonicSeconds) {
-        var buckets: [String: TokenBucket] = [:]
+        var limits: [String: RateLimit] = [:]
         for source in sources {
-            if let limit = source.rateLimit { buckets[source.name] = TokenBucket(limit) }
+            if let limit = source.rateLimit { limits[source.name] = limit }
         }
-        self.buckets = Mutex(buckets)
+        self.limits = limits
+        self.buckets = Mutex(limits.mapValues(TokenBucket.init))
+        self.refusals = Mutex([:])
         self.clock = clock
     }
 
-    /// Takes a token for the source; a refusal carries the whole seconds until one is back.
+    /// Takes a token of the source's budget for a verified request; a refusal carries the whole seconds until one is back.
     public func admit(_ source: String) -> Refusal? {
         let now = clock()
         let answer = buckets.withLock { buckets -> TokenBucket.Answer in
             buckets[source]?.take(at: now) ?? .allowed
         }
+        return Self.refusal(answer, "this source takes at most its configured rate; retry later")
+    }
+
+    /// Whether this caller has sent the source more refused requests than its rate allows; checked before the body.
+    public func throttled(_ source: String, caller: IPAddress?) -> Refusal? {
+        guard limits[source] != nil else { return nil }
+        let now = clock()
+        let available = refusals.withLock { refusals in
+            refusals[Caller(source: source, address: caller)]?.available(at: now)
+        }
+        guard available == 0 else { return nil }
+        return Refusal(.rateLimited, "too many refused requests from this address; retry later", retryAfter: 1)
+    }
+
+    /// Counts a request from this caller that verification (or the body limit) refused.
+    public func recordRefusal(_ source: String, caller: IPAddress?) {
+        guard let limit = limits[source] else { return }
+        let now = clock()
+        refusals.withLock { refusals in
+            var key = Caller(source: source, address: caller)
+            if refusals[key] == nil, refusals.count >= Self.maxTrackedCallers {
+                refusals = refusals.filter { $0.value.available(at: now) < $0.value.limit.burst }
+                if refusals.count >= Self.maxTrackedCallers { key.address = nil }
+            }
+            _ = refusals[key, default: TokenBucket(limit)].take(at: now)
+        }
+    }
+
+    private static func refusal(_ answer: TokenBucket.Answer, _ message: String) -> Refusal? {
         guard case .limited(let retryAfter) = answer else { return nil }
-        return Refusal(.rateLimited, "this source takes at most its configured rate; retry later",
-                       retryAfter: max(1, Int(saturating: retryAfter.rounded(.up))))
+        return Refusal(.rateLimited, message, retryAfter: max(1, Int(saturating: retryAfter.rounded(.up))))
     }
 
     public static func monotonicSeconds() -> Double {

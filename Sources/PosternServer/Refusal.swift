@@ -13,3 +13,8 @@ public struct Refusal: Error, Sendable, Equatable {
         self.retryAfter = retryAfter
     }
 }
+
+extension Refusal {
+    /// Whether the request failed verification (a 401): it was not the sender's, so it spends none of its budget.
+    public var isVerificationFailure: Bool { reason.status == 401 }
+}

@@ -30,12 +30,12 @@ public struct Replayer: Sendable {
     }
 
     let queue: any DeliveryQueue
-    let config: GatewayConfig
+    let view: StoreView
     let audit: AuditLog
 
-    public init(queue: any DeliveryQueue, config: GatewayConfig, audit: AuditLog) {
+    public init(queue: any DeliveryQueue, view: StoreView, audit: AuditLog) {
         self.queue = queue
-        self.config = config
+        self.view = view
         self.audit = audit
     }
 
@@ -70,16 +70,16 @@ public struct Replayer: Sendable {
 
     private func destinationRule(_ request: Request, _ selection: ReplaySelection) throws(Problem) -> @Sendable (String) -> [String] {
         if let destination = request.destination {
-            guard config.destination(named: destination) != nil else {
-                let known = config.destinations.map(\.name).joined(separator: ", ")
+            guard view.destinations.contains(destination) else {
+                let known = view.destinations.joined(separator: ", ")
                 throw Problem(description: "no destination is named \"\(destination)\" (configured: \(known.isEmpty ? "none" : known))")
             }
             return { _ in [destination] }
         }
-        if case .source(let name, _, _) = selection, !config.sources.contains(where: { $0.name == name }) {
-            throw Problem(description: "no source is named \"\(name)\"")
+        if case .source(let name, _, _) = selection, let problem = view.unknownSource(name) {
+            throw Problem(description: problem)
         }
-        let bySource = Dictionary(config.sources.map { ($0.name, $0.queuedDestinations) }, uniquingKeysWith: { first, _ in first })
+        let bySource = view.sourceDestinations
         return { bySource[$0] ?? [] }
     }
 

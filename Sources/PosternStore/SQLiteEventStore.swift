@@ -110,11 +110,15 @@ public actor SQLiteEventStore: EventStore {
     /// Rewrites one row with its own value: a real write, changing nothing.
     private static let probeStatement = "UPDATE postern_migrations SET applied_at = applied_at WHERE version = 1"
 
-    /// Whether the store can commit: after a failed transaction, only once a write commits again.
+    /// Whether the store can commit: after a failed transaction, only once a write of an event's size commits
+    /// again. A tiny write is not enough: on a full disk it can fit in log space that is already allocated.
     public func isAvailable() async -> Bool {
         guard lastCommitFailed else { return true }
-        return (try? await write { db in try db.execute(Self.probeStatement) }) != nil
+        return (try? await write { db in try db.execute(Self.sizedProbeStatement) }) != nil
     }
+
+    /// Rewrites the probe row with 256 KiB, so the commit needs that much new room in the log.
+    private static let sizedProbeStatement = "INSERT OR REPLACE INTO postern_probe VALUES (1, zeroblob(262144))"
 
     public func insert(_ event: IncomingEvent) async throws -> StoreOutcome {
         let id = EventID.make()

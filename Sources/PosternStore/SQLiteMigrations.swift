@@ -41,5 +41,7 @@ enum SQLiteMigrations {
         ) STRICT;
         CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id);
         """,
+        // One row rewritten by the readiness probe after a failed commit (SQLiteEventStore.isAvailable).
+        "CREATE TABLE postern_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL) STRICT",
     ]
 }

@@ -11,7 +11,7 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
-        let gateway = try options.loadGateway(logger: makeLogger())
+        let gateway = try options.loadGateway(logger: try makeLogger())
         var standardError = FileHandle.standardError
         for warning in Self.warnings(gateway) { print("\(options.config): warning: \(warning)", to: &standardError) }
         print("\(options.config): ok (\(counted(gateway.sources.sources.count, "source")))")

@@ -15,14 +15,19 @@ struct ConfigOption: ParsableArguments {
         try reportingProblems { try Gateway(config: try ConfigFile.load(path: config), logger: logger) }
     }
 
-    /// Loads the configuration file alone, for commands that only read the store.
+    /// Loads the configuration file alone, without checking TLS files.
     func loadConfig() throws -> GatewayConfig {
         try reportingProblems { try ConfigFile.load(path: config) }
     }
 
+    /// Loads what reading the store needs, for the commands that only read it (or queue replays): no secrets.
+    func loadStoreView() throws -> StoreView {
+        try reportingProblems { try ConfigFile.loadStoreView(path: config) }
+    }
+
     /// Opens the configured store (the gateway may be running on it).
-    func openStore(_ config: GatewayConfig) async throws -> any EventStore & DeliveryQueue {
-        try await StoreOpener.open(config.store)
+    func openStore(_ location: StoreLocation) async throws -> any EventStore & DeliveryQueue {
+        try await StoreOpener.open(location)
     }
 
     private func reportingProblems<T>(_ load: () throws -> T) throws -> T {
@@ -54,13 +59,21 @@ let jsonLines: JSONEncoder = {
 /// Prints each item on its own line: as JSON with `--json`, else as `line` describes it.
 func printEach<Item: Encodable>(_ items: [Item], json: Bool, line: (Item) -> String) throws {
     for item in items {
-        print(json ? String(decoding: try jsonLines.encode(item), as: UTF8.self) : line(item))
+        print(json ? String(decoding: try jsonLines.encode(item), as: UTF8.self) : line(item).escapingControlCharacters)
     }
 }
 
-/// The process's logger: text on standard error, at `LOG_LEVEL` (default info). Audit lines go elsewhere.
-func makeLogger() -> Logger {
+/// The process's logger: text on standard error, at `LOG_LEVEL` (default info); an unknown level is refused, naming
+/// the valid ones. Audit lines go elsewhere.
+func makeLogger() throws -> Logger {
     var logger = Logger(label: "postern") { StreamLogHandler.standardError(label: $0) }
-    logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    logger.logLevel = .info
+    if let text = ProcessInfo.processInfo.environment["LOG_LEVEL"] {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            let valid = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw CommandFailure("LOG_LEVEL \"\(text.escapingControlCharacters)\" is not a log level (one of: \(valid))")
+        }
+        logger.logLevel = level
+    }
     return logger
 }

@@ -26,9 +26,12 @@ struct DeliveriesCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let store = try await options.openStore(try options.loadConfig())
+            let store = try await options.openStore(try options.loadStoreView().store)
             let records = try await store.deliveries(state: state, event: event, limit: limit)
             try await store.close()
+            if let event, records.isEmpty {
+                throw CommandFailure("no deliveries of event \(event) (an unknown id, or an event with no destinations)")
+            }
             try printEach(records, json: json) { record in
                 let next = record.nextAttemptAt.map { "  next \($0.formatted(.iso8601))" } ?? ""
                 let last = record.lastStatus.map { "  last \($0)" } ?? ""
@@ -51,9 +54,12 @@ struct DeliveriesCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let store = try await options.openStore(try options.loadConfig())
+            let store = try await options.openStore(try options.loadStoreView().store)
             let attempts = try await store.attempts(event: event)
             try await store.close()
+            if attempts.isEmpty {
+                throw CommandFailure("no delivery attempts of event \(event) (an unknown id, or none made yet)")
+            }
             try printEach(attempts, json: json) { attempt in
                 "\(attempt.time.formatted(.iso8601))  \(attempt.destination)  \(attempt.status.map(String.init) ?? "-")  \(attempt.latencyMs) ms"
                     + (attempt.error.map { "  \($0)" } ?? "")

@@ -23,7 +23,9 @@ struct EventsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let store = try await options.openStore(try options.loadConfig())
+            let view = try options.loadStoreView()
+            if let source, let problem = view.unknownSource(source) { throw CommandFailure(problem) }
+            let store = try await options.openStore(view.store)
             let events = try await store.events(source: source, limit: limit)
             try await store.close()
             try printEach(events, json: json) { event in

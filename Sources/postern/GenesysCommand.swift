@@ -109,7 +109,7 @@ struct GenesysCommand: AsyncParsableCommand {
                                           body: body)
             let answer = try await DeliveryClient.with { client in try await client.send(request, timeout: 10) }
             let text = String(decoding: answer.body, as: UTF8.self)
-            print("\(answer.status) \(text)")
+            print("\(answer.status) \(text.escapingControlCharacters)")
             if !(200..<300).contains(answer.status) { throw ExitCode(1) }
         }
     }

@@ -7,6 +7,7 @@ struct PosternCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postern",
         abstract: "A secure webhook ingress gateway.",
+        version: PosternVersion.description,
         subcommands: [ServeCommand.self, CheckCommand.self, SignCommand.self, EventsCommand.self, DeliveriesCommand.self,
                       ReplayCommand.self, GenesysCommand.self,
                       MigrateCommand.self]

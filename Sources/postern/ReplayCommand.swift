@@ -27,9 +27,9 @@ struct ReplayCommand: AsyncParsableCommand {
     var destination: String?
 
     func run() async throws {
-        let config = try options.loadConfig()
-        let store = try await options.openStore(config)
-        let replayer = Replayer(queue: store, config: config, audit: try AuditLog(config.audit))
+        let view = try options.loadStoreView()
+        let store = try await options.openStore(view.store)
+        let replayer = Replayer(queue: store, view: view, audit: try AuditLog(view.audit))
         let request = Replayer.Request(event: event, source: source, since: since, until: until, destination: destination)
         var standardError = FileHandle.standardError
         do {

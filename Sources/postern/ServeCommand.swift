@@ -12,7 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Request handlers, the store's writer and the dispatcher then run on the event loops that do the I/O,
         // without a thread switch to Swift's own pool and back for every request (docs/performance.md).
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        let logger = makeLogger()
+        let logger = try makeLogger()
         let gateway = try options.loadGateway(logger: logger)
         try await gateway.run()
     }

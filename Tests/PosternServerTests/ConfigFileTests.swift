@@ -28,6 +28,29 @@ struct ConfigFileTests {
         }
     }
 
+    @Test func substitutionIsOnePassAndLiteralTokensStayLiteral() throws {
+        let yaml = """
+            listen: "__POSTERN_ENV_0__"
+            admin: {token: "${A}"}
+            store: "x${B}y"
+            """
+        let root = try ConfigFile.parse(yaml, environment: ["A": "${B}", "B": "__POSTERN_ENV_0__"])
+        #expect(ConfigNode(root)["listen"].value == .string("__POSTERN_ENV_0__"), "literal text is not a placeholder")
+        #expect(ConfigNode(root)["admin"]["token"].value == .string("${B}"), "a substituted value is not expanded again")
+        #expect(ConfigNode(root)["store"].value == .string("x__POSTERN_ENV_0__y"))
+    }
+
+    @Test func aliasExpansionIsBounded() {
+        var lines = [#"a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]"#]
+        for level in 1..<10 {
+            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ",") + "]")
+        }
+        let started = ContinuousClock.now
+        #expect(throws: ConfigProblems.self) { try ConfigFile.parse(lines.joined(separator: "\n"), environment: [:]) }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(throws: Never.self) { try ConfigFile.parse("a: &x {b: 1}\nc: *x\n", environment: [:]) }
+    }
+
     @Test func invalidYAMLIsAProblemNotACrash() {
         #expect(throws: ConfigProblems.self) { try ConfigFile.parse("sources: [a, b\n  - : :", environment: [:]) }
     }

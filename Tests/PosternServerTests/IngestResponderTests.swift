@@ -218,10 +218,13 @@ struct AuditLineTests {
         #expect(line.hasSuffix("}\n") && line.filter { $0 == "\n" }.count == 1)
     }
 
-    @Test func storedVerificationReadsBackWithJSONDecoder() throws {
+    @Test func storedVerificationReadsBackWithJSONDecoderInUnixTime() throws {
         let verification = Verification(scheme: "hmac \"x\"", secretIndex: 2, timestamp: Date(timeIntervalSince1970: 1_700_000_000.5),
                                         signatureDigest: "ab", messageID: "m")
-        #expect(try JSONDecoder().decode(Verification.self, from: Data(verification.jsonText.utf8)) == verification)
-        #expect(try JSONDecoder().decode(Verification.self, from: Data(Verification(scheme: "none").jsonText.utf8)) == Verification(scheme: "none"))
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        #expect(try decoder.decode(Verification.self, from: Data(verification.jsonText.utf8)) == verification)
+        #expect(verification.jsonText.contains("\"timestamp\":1700000000.5"))
+        #expect(try decoder.decode(Verification.self, from: Data(Verification(scheme: "none").jsonText.utf8)) == Verification(scheme: "none"))
     }
 }

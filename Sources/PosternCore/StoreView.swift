@@ -1,0 +1,48 @@
+/// What reading the store needs of a configuration: where the store and the audit log are, and which destinations
+/// each source delivers to from the outbox. `events`, `deliveries` and `replay` load only this, so they run with the
+/// store's settings alone, without the secrets a running gateway needs.
+public struct StoreView: Sendable, Equatable {
+    public var store: StoreLocation
+    public var audit: AuditOutput
+    /// Each source's outbox destinations, by source name.
+    public var sourceDestinations: [String: [String]]
+    /// Every configured destination's name.
+    public var destinations: [String]
+
+    public init(store: StoreLocation, audit: AuditOutput, sourceDestinations: [String: [String]], destinations: [String]) {
+        self.store = store
+        self.audit = audit
+        self.sourceDestinations = sourceDestinations
+        self.destinations = destinations
+    }
+
+    /// The view of a whole configuration (the admin API's).
+    public init(_ config: GatewayConfig) {
+        self.init(store: config.store, audit: config.audit,
+                  sourceDestinations: Dictionary(config.sources.map { ($0.name, $0.queuedDestinations) }, uniquingKeysWith: { a, _ in a }),
+                  destinations: config.destinations.map(\.name))
+    }
+
+    /// Reads only the keys the view needs; every other key is left unread, whatever it holds.
+    public static func decode(_ root: ConfigNode, baseDirectory: String) throws(ConfigProblems) -> StoreView {
+        var problems: [ConfigProblem] = []
+        let store = GatewayConfig.decodeStore(root["store"], baseDirectory: baseDirectory, &problems)
+        let audit = GatewayConfig.decodeAudit(root["audit"], baseDirectory: baseDirectory, &problems)
+        var sources: [String: [String]] = [:]
+        for source in root["sources"].elements(&problems) {
+            guard let name = source["name"].requiredString(&problems) else { continue }
+            let upstream = source["respond"]["upstream"].string(&problems)
+            sources[name] = source["destinations"].strings(&problems).filter { $0 != upstream }
+        }
+        let destinations = root["destinations"].elements(&problems).compactMap { $0["name"].requiredString(&problems) }
+        guard problems.isEmpty, let store else { throw ConfigProblems(problems) }
+        return StoreView(store: store, audit: audit, sourceDestinations: sources, destinations: destinations)
+    }
+
+    /// The problem to report for a source name the configuration does not have, or nil.
+    public func unknownSource(_ name: String) -> String? {
+        guard sourceDestinations[name] == nil else { return nil }
+        let known = sourceDestinations.keys.sorted().joined(separator: ", ")
+        return "no source is named \"\(name)\" (configured: \(known.isEmpty ? "none" : known))"
+    }
+}
