@@ -2,12 +2,33 @@
 import PackageDescription
 
 // Fuzz targets, in a package of their own: they build only with `--sanitize=fuzzer` (libFuzzer supplies `main`),
-// so the main package's plain `swift build` never sees them. `scripts/fuzz` builds and runs them.
+// so the main package's plain `swift build` never sees them. `scripts/fuzz` builds and runs them; each parser of
+// untrusted bytes has one.
+let core = Target.Dependency.product(name: "PosternCore", package: "Postern")
+let verify = Target.Dependency.product(name: "PosternVerify", package: "Postern")
+let server = Target.Dependency.product(name: "PosternServer", package: "Postern")
+
 let package = Package(
     name: "PosternFuzz",
     platforms: [.macOS(.v15)],
-    dependencies: [.package(name: "Postern", path: "..")],
+    dependencies: [
+        .package(name: "Postern", path: ".."),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+    ],
     targets: [
-        .executableTarget(name: "FuzzSigV4", dependencies: [.product(name: "PosternVerify", package: "Postern")]),
+        .target(name: "FuzzSupport", dependencies: [core]),
+        .executableTarget(name: "FuzzSigV4", dependencies: [core, verify, "FuzzSupport"]),
+        .executableTarget(name: "FuzzJSON", dependencies: [core, "FuzzSupport"]),
+        .executableTarget(name: "FuzzHMAC", dependencies: [core, verify, "FuzzSupport"]),
+        .executableTarget(name: "FuzzRFC3339", dependencies: [verify, "FuzzSupport"]),
+        .executableTarget(name: "FuzzAddresses", dependencies: [core, "FuzzSupport"]),
+        .executableTarget(name: "FuzzSchema", dependencies: [core, "FuzzSupport"]),
+        .executableTarget(name: "FuzzConfig", dependencies: [core, server, "FuzzSupport"]),
+        .executableTarget(name: "FuzzRequestHead", dependencies: [
+            core, server, "FuzzSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
     ]
 )

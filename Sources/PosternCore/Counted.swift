@@ -1,4 +1,4 @@
-/// `1 source`, `3 sources`: a count with its noun in the right number, for messages.
-public func counted(_ count: Int, _ noun: String) -> String {
-    "\(count) \(noun)\(count == 1 ? "" : "s")"
+/// `1 source`, `3 sources`, `1 delivery`, `2 deliveries`: a count with its noun in the right number, for messages.
+public func counted(_ count: Int, _ singular: String, plural: String? = nil) -> String {
+    "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
 }

@@ -7,8 +7,14 @@ public enum ConfigFile {
     /// Loads and checks the file; throws `ConfigProblems` naming the key path and reason of every problem.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(ConfigProblems) -> GatewayConfig {
-        let root = try parse(try read(path), environment: environment)
-        return try GatewayConfig.decode(ConfigNode(root), baseDirectory: directory(of: path), checkSource: Source.problems)
+        try load(text: try read(path), baseDirectory: directory(of: path), environment: environment)
+    }
+
+    /// Loads and checks configuration text, with relative paths resolved against `baseDirectory`.
+    public static func load(text: String, baseDirectory: String, environment: [String: String])
+        throws(ConfigProblems) -> GatewayConfig {
+        let root = try parse(text, environment: environment)
+        return try GatewayConfig.decode(ConfigNode(root), baseDirectory: baseDirectory, checkSource: Source.problems)
     }
 
     /// Loads what reading the store needs: a variable left unset is a problem only in `store` and `audit`, so the

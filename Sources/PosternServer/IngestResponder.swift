@@ -12,7 +12,7 @@ import PosternStore
 public struct IngestResponder: HTTPResponder {
     public typealias Context = GatewayContext
 
-    let sources: SourceTable
+    let guards: RequestGuards
     let store: any EventStore
     let observer: DecisionObserver
     let callers: CallerResolver
@@ -28,11 +28,12 @@ public struct IngestResponder: HTTPResponder {
     public init(sources: SourceTable, store: any EventStore, observer: DecisionObserver,
                 callers: CallerResolver = CallerResolver(trustedProxies: []), rateLimiter: RateLimiter? = nil,
                 fulfiller: Fulfiller = Fulfiller(), isTLS: Bool = false, clock: @escaping @Sendable () -> Date = Date.init) {
-        self.sources = sources
+        let rateLimiter = rateLimiter ?? RateLimiter(sources: sources.sources)
+        self.guards = RequestGuards(sources: sources, rateLimiter: rateLimiter)
         self.store = store
         self.observer = observer
         self.callers = callers
-        self.rateLimiter = rateLimiter ?? RateLimiter(sources: sources.sources)
+        self.rateLimiter = rateLimiter
         self.fulfiller = fulfiller
         self.isTLS = isTLS
         self.clock = clock
@@ -52,18 +53,19 @@ public struct IngestResponder: HTTPResponder {
     }
 
     private func answer(_ request: Request, caller: IPAddress?, _ decision: inout Decision) async -> Response {
-        guard let source = sources.source(path: request.uri.path) else {
-            return refuse(Refusal(.unknownSource, "no source is configured at \(request.uri.path)"), &decision)
-        }
-        decision.source = source.name
-        guard request.method == .post else {
-            return refuse(Refusal(.methodNotAllowed, "sources accept POST only"), &decision)
-        }
-        if let refusal = guardRefusal(source, caller: caller, identity: decision.clientIdentity) {
+        let source: Source
+        switch guards.check(path: request.uri.path, method: request.method.rawValue, caller: caller,
+                            identity: decision.clientIdentity, contentLength: request.headers[.contentLength]) {
+        case .admitted(let admitted):
+            source = admitted
+            decision.source = source.name
+        case .refused(let refusal, let named):
+            decision.source = named?.name
+            if refusal.reason == .bodyTooLarge, let named { rateLimiter.recordRefusal(named.name, caller: caller) }
             return refuse(refusal, &decision)
         }
         let body: [UInt8]
-        switch await readBody(request, limit: source.maxBodyBytes) {
+        switch await readBody(request, source: source) {
         case .success(let bytes): body = bytes
         case .failure(let refusal):
             rateLimiter.recordRefusal(source.name, caller: caller)
@@ -94,15 +96,6 @@ public struct IngestResponder: HTTPResponder {
         return await store(event, source: source, document: checked.document, &decision)
     }
 
-    /// The guards before the body is read: client certificate, allowed addresses, a caller sending refused requests.
-    private func guardRefusal(_ source: Source, caller: IPAddress?, identity: ClientIdentity?) -> Refusal? {
-        if let refusal = source.checkClient(identity) { return refusal }
-        guard source.allows(caller) else {
-            return Refusal(.ipNotAllowed, "the caller's address is not in this source's allowIPs")
-        }
-        return rateLimiter.throttled(source.name, caller: caller)
-    }
-
     private func store(_ event: IncomingEvent, source: Source, document: JSONValue, _ decision: inout Decision) async -> Response {
         let outcome: StoreOutcome
         do {
@@ -130,17 +123,13 @@ public struct IngestResponder: HTTPResponder {
         }
     }
 
-    /// Reads the body, refusing as soon as it passes the limit: on Content-Length, or while counting chunks.
-    private func readBody(_ request: Request, limit: Int) async -> Result<[UInt8], Refusal> {
-        let tooLarge = Refusal(.bodyTooLarge, "the body is larger than this source's limit of \(limit) bytes")
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
-            return .failure(tooLarge)
-        }
+    /// Reads the body, refusing as soon as it passes the limit while counting (a declared length is a guard).
+    private func readBody(_ request: Request, source: Source) async -> Result<[UInt8], Refusal> {
         do {
-            let buffer = try await request.body.collect(upTo: limit)
+            let buffer = try await request.body.collect(upTo: source.maxBodyBytes)
             return .success(Array(buffer.readableBytesView))
         } catch is NIOTooManyBytesError {
-            return .failure(tooLarge)
+            return .failure(RequestGuards.tooLarge(source))
         } catch {
             return .failure(Refusal(.malformedJSON, "the body could not be read"))
         }

@@ -2,9 +2,9 @@ import Foundation
 
 /// RFC 3339 timestamps (`2026-11-25T10:00:00Z`, `2026-11-25T11:00:00.123+01:00`), read by hand: this runs on every
 /// request of a source whose signature covers such a timestamp.
-enum RFC3339 {
+public enum RFC3339 {
     /// `YYYY-MM-DDTHH:MM:SS`, optional fraction, then `Z` or `±HH:MM`; `T` and `Z` in either case.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         var reader = DigitReader(Array(text.utf8))
         guard let year = reader.number(4), reader.skip("-"), let month = reader.number(2), reader.skip("-"),
               let day = reader.number(2), reader.skip("T") || reader.skip("t"),
@@ -38,7 +38,7 @@ enum RFC3339 {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         Date.ISO8601FormatStyle().format(date)
     }
 

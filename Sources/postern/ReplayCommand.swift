@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PosternCore
 import PosternServer
 
 /// `postern replay`: queues events again for delivery (dead letters included), keeping their Idempotency-Key.
@@ -38,8 +39,10 @@ struct ReplayCommand: AsyncParsableCommand {
                 print("replay: \(done)/\(total) events", to: &standardError)
             }
             try await store.close()
-            print("queued \(queued) deliveries")
-            if queued == 0 { throw ExitCode(1) }
+            guard queued > 0 else {
+                throw CommandFailure("nothing was queued: no stored event matches, or the events have no destinations")
+            }
+            print("queued \(counted(queued, "delivery", plural: "deliveries"))")
         } catch let problem as Replayer.Problem {
             try? await store.close()
             print("postern replay: \(problem)", to: &standardError)

@@ -95,6 +95,8 @@ struct HardeningTests {
         #expect(counted(1, "source") == "1 source")
         #expect(counted(0, "attempt") == "0 attempts")
         #expect(counted(3, "attempt") == "3 attempts")
+        #expect(counted(1, "delivery", plural: "deliveries") == "1 delivery")
+        #expect(counted(2, "delivery", plural: "deliveries") == "2 deliveries")
     }
 }
 

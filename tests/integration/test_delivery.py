@@ -106,7 +106,7 @@ def test_dead_letters_are_listed_and_replayed_from_the_command_line_and_the_admi
     backend.set("ok", {"ok": True})
     result = postern("replay", "--config", str(gateway.config), "--event", first)
     assert result.returncode == 0, result.stderr.decode()
-    assert b"queued 1 deliveries" in result.stdout
+    assert b"queued 1 delivery\n" in result.stdout
     seen = backend.wait_for(lambda seen: any(r.get("answered") == 200 for r in seen))
     assert [r["headers"]["idempotency-key"] for r in seen if r.get("answered") == 200] == [first]
 

@@ -1,6 +1,7 @@
 import Foundation
 import PosternCore
 import PosternVerify
+import FuzzSupport
 
 /// The verifier every input is checked against: the AWS test suite's credentials and scope.
 let verifier = SigV4Verifier(policy: .init(
@@ -12,7 +13,7 @@ let suiteTime = Date(timeIntervalSince1970: 1_440_938_160)  // 2015-08-30T12:36:
 /// Authorization/presigned parser, both canonicalizations and the whole verifier. Any crash or hang is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let request = parseRequest(Array(UnsafeBufferPointer(start: data, count: size)))
+    let request = parseRequest(fuzzBytes(data, size))
     if case .success(let claimed) = SigV4Signature.read(from: request) {
         for rule in [SigV4CanonicalRequest.PathRule.normalized, .asSent] {
             let canonical = SigV4CanonicalRequest(request, signedHeaders: claimed.signedHeaders,
@@ -35,24 +36,4 @@ func isCanonicalByte(_ byte: UInt8) -> Bool {
     default:
         "-._~/%=&".utf8.contains(byte)
     }
-}
-
-/// `METHOD target HTTP/1.1`, `Name:value` lines, a blank line, the body; anything malformed becomes something.
-func parseRequest(_ bytes: [UInt8]) -> WebhookRequest {
-    let text = String(decoding: bytes, as: UTF8.self)
-    let sections = text.components(separatedBy: "\n\n")
-    var lines = sections[0].components(separatedBy: "\n")
-    let requestLine = lines.isEmpty ? "" : lines.removeFirst()
-    let words = requestLine.split(separator: " ", maxSplits: 1)
-    let method = words.first.map(String.init) ?? "POST"
-    let target = words.count > 1 ? String(words[1].replacingOccurrences(of: " HTTP/1.1", with: "")) : "/"
-    var headers = RequestHeaders()
-    for line in lines {
-        guard let colon = line.firstIndex(of: ":") else { continue }
-        headers.append(String(line[..<colon]), String(line[line.index(after: colon)...]))
-    }
-    let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-    let body = Array(sections.dropFirst().joined(separator: "\n\n").utf8)
-    return WebhookRequest(method: method, path: parts.first.map(String.init) ?? "/",
-                          query: parts.count > 1 ? String(parts[1]) : nil, headers: headers, body: body)
 }
