@@ -19,7 +19,8 @@ public actor PostgresEventStore: EventStore {
     static let failFastWindow: Duration = .seconds(1)
     /// Seconds a claimed delivery stays with its instance (`POSTERN_LEASE_SECONDS` changes it, e.g. for tests);
     /// attempts must finish within it, so destination timeouts stay below.
-    public static let leaseSeconds = ProcessInfo.processInfo.environment["POSTERN_LEASE_SECONDS"].flatMap(Double.init) ?? 30
+    public static let leaseSeconds = ProcessInfo.processInfo.environment["POSTERN_LEASE_SECONDS"].flatMap(Double.init)
+        .map { min(max($0, 1), 3600) } ?? 30
 
     private struct Pending {
         var event: IncomingEvent

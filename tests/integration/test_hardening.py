@@ -478,6 +478,17 @@ def test_read_only_commands_need_only_the_store(gateway_factory):
     assert no_deliveries.returncode == 1 and b"evt_nope" in no_deliveries.stderr
 
 
+def test_replay_times_far_out_of_range_do_not_trap(gateway_factory):
+    gateway = gateway_factory(orders_source(TOKEN))
+    auth = {"Authorization": "Bearer admin-token-it"}
+    for since in ["1e300", "-1e300", "nan", "9223372036854775807"]:
+        answer = requests.post(gateway.admin_url + "/admin/replay", json={"source": "orders", "since": since},
+                               headers=auth, timeout=10)
+        assert answer.status_code in (200, 400), answer.text
+    assert gateway.process.poll() is None
+    assert gateway.post("/orders", '{"id":"after-replays"}', {"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+
+
 def test_version_log_level_and_grammar(tmp_path):
     version = postern("--version")
     assert version.returncode == 0 and version.stdout.startswith(b"postern ")
