@@ -194,15 +194,7 @@ extension GatewayConfig {
             problems.append(ConfigProblem(node["clientCert"].path, "must be required or optional"))
         }
         let allowedSubjects = node["allowedSubjects"].strings(&problems)
-        let allowedSANs = node["allowedSANs"].elements(&problems).compactMap { element -> SubjectAlternativeName? in
-            guard let text = element.requiredString(&problems) else { return nil }
-            guard let name = SubjectAlternativeName(allowed: text) else {
-                problems.append(ConfigProblem(element.path,
-                    "\"\(text)\" is not dns:NAME, uri:URI, email:ADDRESS, ip:ADDRESS, or a bare DNS name or IP address"))
-                return nil
-            }
-            return name
-        }
+        let allowedSANs = decodeAlternativeNames(node["allowedSANs"], &problems)
 
         guard let name, let path, let verify else { return nil }
         return SourceConfig(name: name, path: path, verify: verify, schema: schema, idempotencyKey: idempotencyKey,
@@ -239,6 +231,18 @@ extension GatewayConfig {
                 return nil
             }
             return cidr
+        }
+    }
+
+    static func decodeAlternativeNames(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [SubjectAlternativeName] {
+        node.elements(&problems).compactMap { element in
+            guard let text = element.requiredString(&problems) else { return nil }
+            guard let name = SubjectAlternativeName(allowed: text) else {
+                problems.append(ConfigProblem(element.path,
+                    "\"\(text)\" is not dns:NAME, uri:URI, email:ADDRESS, ip:ADDRESS, or a bare DNS name or IP address"))
+                return nil
+            }
+            return name
         }
     }
 

@@ -38,8 +38,32 @@ public enum RFC3339 {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
+    /// `YYYY-MM-DDTHH:MM:SSZ` in the proleptic Gregorian calendar, as `parse` reads it. Foundation's calendar turns
+    /// Julian before 1582, so its formatter wrote year 0026 a different day than `parse` read (found by FuzzRFC3339).
     public static func format(_ date: Date) -> String {
-        Date.ISO8601FormatStyle().format(date)
+        let seconds = Int(saturating: date.timeIntervalSince1970.rounded(.down))
+        let (days, time) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        let (day, second) = time < 0 ? (days - 1, time + 86_400) : (days, time)
+        let (year, month, dayOfMonth) = civilDate(daysSince1970: day)
+        func padded(_ value: Int, _ width: Int = 2) -> String {
+            let digits = String(value)
+            return value < 0 ? digits : String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(year, 4))-\(padded(month))-\(padded(dayOfMonth))T"
+            + "\(padded(second / 3600)):\(padded(second / 60 % 60)):\(padded(second % 60))Z"
+    }
+
+    /// Year, month and day of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    private static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func days(inMonth month: Int, year: Int) -> Int {

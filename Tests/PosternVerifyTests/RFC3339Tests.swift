@@ -19,6 +19,15 @@ struct RFC3339Tests {
         }
     }
 
+    @Test func formatsTheProlepticGregorianDaysItParses() {
+        for text in ["0026-11-25T10:00:00Z", "0000-01-01T00:00:00Z", "1582-10-04T23:59:59Z", "1969-12-31T23:59:59Z",
+                     "2024-02-29T12:00:00Z", "9999-12-31T23:59:59Z"] {
+            #expect(RFC3339.format(RFC3339.parse(text)!) == text)
+        }
+        let now = Date(timeIntervalSince1970: 1_764_064_800.75)
+        #expect(RFC3339.format(now) == Date.ISO8601FormatStyle().format(now), "Foundation agrees after 1582")
+    }
+
     @Test func readsOffsetsFractionsAndEitherCase() {
         let base = Date(timeIntervalSince1970: 1_764_064_800)  // 2025-11-25T10:00:00Z
         #expect(RFC3339.parse("2025-11-25T10:00:00Z") == base)
