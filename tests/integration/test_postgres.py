@@ -150,7 +150,14 @@ def test_postgres_stopped_under_load_answers_503_and_loses_nothing_acknowledged(
     ready_while_down = requests.get(gateway.admin_url + "/readyz", timeout=10).status_code
     pg_ctl("-l", os.path.join(PG_DIR, "server.log"), "-w", "-o",
            f"-c listen_addresses=127.0.0.1 -p {port} -k {PG_DIR} -c max_connections=200", "start")
-    time.sleep(3)
+    # The pool reconnects with a backoff that grew during the outage: give it a bounded while.
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        with lock:
+            if statuses and statuses[-1] == 200:
+                break
+    time.sleep(0.5)
     stop.set()
     for thread in threads:
         thread.join()
