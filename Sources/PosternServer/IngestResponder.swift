@@ -131,7 +131,7 @@ public struct IngestResponder: HTTPResponder {
         } catch is NIOTooManyBytesError {
             return .failure(RequestGuards.tooLarge(source))
         } catch {
-            return .failure(Refusal(.malformedJSON, "the body could not be read"))
+            return .failure(Refusal(.bodyUnreadable, "the body could not be read to its end"))
         }
     }
 

@@ -205,22 +205,22 @@ public actor PostgresEventStore: EventStore {
                     INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at) VALUES \(values.joined(separator: ", "))
                     """, binds: binds), logger: logger)
             }
-            var existing: [KeyPair: String] = [:]
-            let missing = rows.filter { !inserted.contains($0.0) }.map { KeyPair($0.1) }
+            var existing: [EventKey: String] = [:]
+            let missing = rows.filter { !inserted.contains($0.0) }.map { EventKey($0.1) }
             if !missing.isEmpty {
                 let sources = missing.map(\.source), keys = missing.map(\.key)
                 for try await (id, source, key) in try await connection.query("""
                     SELECT e.id, e.source, e.idempotency_key FROM events e
                     JOIN unnest(\(sources)::text[], \(keys)::text[]) AS k(source, key) ON e.source = k.source AND e.idempotency_key = k.key
                     """, logger: logger).decode((String, String, String).self) {
-                    existing[KeyPair(source: source, key: key)] = id
+                    existing[EventKey(source: source, key: key)] = id
                 }
             }
             return (inserted, existing, outbox.count)
         }
         let outcomes = batch.map { pending -> StoreOutcome in
             if inserted.contains(pending.id) { return .stored(id: pending.id) }
-            return .duplicate(id: existing[KeyPair(pending.event)] ?? pending.id)
+            return .duplicate(id: existing[EventKey(pending.event)] ?? pending.id)
         }
         return (outcomes, queued)
     }

@@ -1,7 +1,7 @@
 import PosternCore
 
-/// A source and idempotency key: the identity of an event.
-struct KeyPair: Hashable {
+/// A source and an idempotency key: the identity of an event, unique in the store.
+struct EventKey: Hashable {
     var source: String
     var key: String
 
