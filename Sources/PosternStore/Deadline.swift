@@ -3,20 +3,26 @@ import Synchronization
 /// Runs `operation`, giving up with `StoreTimeout` after `seconds`: a server store that does not answer (PostgreSQL
 /// down, the pool waiting for a connection) must turn into a quick 503, not a hung request. The operation is
 /// cancelled, but not awaited: a commit still in flight may land later (a retry of the event is then a duplicate).
+/// When the operation wins, its timer is cancelled rather than left sleeping.
 func withDeadline<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         let outcome = FirstOutcome(continuation)
+        let timer = Mutex<Task<Void, Never>?>(nil)
         let work = Task {
+            let result: Result<T, any Error>
             do {
-                outcome.resume(with: .success(try await operation()))
+                result = .success(try await operation())
             } catch {
-                outcome.resume(with: .failure(error))
+                result = .failure(error)
             }
+            if outcome.resume(with: result) { timer.withLock { $0?.cancel() } }
         }
-        Task {
-            try? await Task.sleep(for: .seconds(seconds))
+        let sleeper = Task {
+            guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }
             if outcome.resume(with: .failure(StoreTimeout(seconds: seconds))) { work.cancel() }
         }
+        timer.withLock { $0 = sleeper }
+        if outcome.isResumed { sleeper.cancel() }   // the operation won before the timer was stored
     }
 }
 
@@ -27,6 +33,8 @@ private final class FirstOutcome<T: Sendable>: Sendable {
     init(_ continuation: CheckedContinuation<T, any Error>) {
         self.continuation = Mutex(continuation)
     }
+
+    var isResumed: Bool { continuation.withLock { $0 == nil } }
 
     /// Whether this result was the first.
     @discardableResult

@@ -36,6 +36,8 @@ public actor PostgresEventStore: EventStore {
     private let onCommit: @Sendable (CommitReport) -> Void
     private var queue: [Pending] = []
     private var isWriting = false
+    /// The task committing the queue, awaited by `close`.
+    private var writer: Task<Void, Never>?
     private var failingUntil: ContinuousClock.Instant?
 
     /// Connects, refuses a server that does not commit durably, and brings the schema up to date.
@@ -128,7 +130,7 @@ public actor PostgresEventStore: EventStore {
             queue.append(Pending(event: event, id: id, continuation: continuation))
             if !isWriting {
                 isWriting = true
-                Task { await self.drain() }
+                writer = Task { await self.drain() }
             }
         }
     }
@@ -248,7 +250,7 @@ public actor PostgresEventStore: EventStore {
     }
 
     public func close() async throws {
-        while isWriting { try await Task.sleep(for: .milliseconds(5)) }
+        await writer?.value
         runner.cancel()
     }
 }
