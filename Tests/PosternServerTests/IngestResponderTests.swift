@@ -164,7 +164,6 @@ struct IngestResponderTests {
         try await store.close()
     }
 }
-
 /// A store whose every write fails, as a full disk or a lost database would.
 struct UnavailableStore: EventStore {
     struct Down: Error {}
@@ -172,59 +171,4 @@ struct UnavailableStore: EventStore {
     func events(source: String?, limit: Int) async throws -> [StoredEvent] { throw Down() }
     func prune(receivedBefore cutoff: Date, limit: Int) async throws -> Int { throw Down() }
     func close() async throws {}
-}
-
-/// The retention service prunes batch after batch until nothing old is left.
-struct RetentionServiceTests {
-    @Test func prunesEveryOldEventInBatches() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID().uuidString).db").path
-        let store = try await SQLiteEventStore.open(path: path)
-        let now = Date()
-        for index in 0..<7 {
-            _ = try await store.insert(IncomingEvent(source: "s", idempotencyKey: "k\(index)", correlationID: nil,
-                                                     receivedAt: now.addingTimeInterval(index < 5 ? -7200 : 0), headers: [],
-                                                     body: Array("{}".utf8), verification: Verification(scheme: "t"),
-                                                     callerAddress: nil))
-        }
-        let service = RetentionService(store: store, retention: 3600, batch: 2, logger: Logger(label: "test"), now: { now })
-        #expect(await service.pruneOnce() == 5)
-        #expect(try await store.events(source: nil, limit: 10).count == 2)
-        try await store.close()
-    }
-}
-
-/// The audit line written by hand reads back as the decision, time to the millisecond, and escapes what it must.
-struct AuditLineTests {
-    @Test func aDecisionReadsBackFromItsLine() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).jsonl").path
-        let observer = DecisionObserver(audit: try AuditLog(.file(path: path)), metrics: Metrics(), summary: AuditSummary(),
-                                        logger: Logger(label: "test"))
-        var decision = Decision(time: Date(timeIntervalSince1970: 1_764_064_800.123_9), method: "POST",
-                                path: "/hooks/\"quoted\"\n", caller: "::1")
-        decision.source = "cognigy"
-        decision.reason = .accepted
-        decision.status = 200
-        decision.eventID = "evt_1"
-        decision.verification = Verification(scheme: "cognigy-webhook", secretIndex: 1)
-        decision.latency = .microseconds(1_234)
-        observer.record(decision)
-        let line = try String(contentsOfFile: path, encoding: .utf8)
-        let fields = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        #expect(fields["time"] as? String == "2025-11-25T10:00:00.123Z")
-        #expect(fields["path"] as? String == "/hooks/\"quoted\"\n")
-        #expect(fields["status"] as? Int == 200 && fields["secretIndex"] as? Int == 1 && fields["latencyMs"] as? Double == 1.234)
-        #expect(fields["decision"] as? String == "accepted" && fields["eventId"] as? String == "evt_1")
-        #expect(fields["clientSubject"] == nil && fields["correlationId"] == nil, "absent fields are left out")
-        #expect(line.hasSuffix("}\n") && line.filter { $0 == "\n" }.count == 1)
-    }
-
-    @Test func storedVerificationReadsBackWithJSONDecoderInUnixTime() throws {
-        let verification = Verification(scheme: "hmac \"x\"", secretIndex: 2, timestamp: Date(timeIntervalSince1970: 1_700_000_000.5),
-                                        signatureDigest: "ab", messageID: "m")
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        #expect(try decoder.decode(Verification.self, from: Data(verification.jsonText.utf8)) == verification)
-        #expect(verification.jsonText.contains("\"timestamp\":1700000000.5"))
-        #expect(try decoder.decode(Verification.self, from: Data(Verification(scheme: "none").jsonText.utf8)) == Verification(scheme: "none"))
-    }
 }
