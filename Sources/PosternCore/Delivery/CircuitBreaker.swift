@@ -18,61 +18,72 @@ public struct CircuitBreakerPolicy: Sendable, Equatable {
 /// goes: an answer closes the circuit, another failure opens it again. A `Retry-After` pauses the destination too.
 /// Time is passed in.
 public struct CircuitBreaker: Sendable {
+    /// The state's name, for metrics and the admin API.
     public enum State: String, Sendable {
         case closed
         case open
         case halfOpen = "half_open"
     }
 
+    /// Where the breaker is, with what that state needs to know.
+    enum Phase: Sendable, Equatable {
+        case closed(failures: Int)
+        case open(until: Date)
+        case halfOpen(probeInFlight: Bool)
+    }
+
     public let policy: CircuitBreakerPolicy
-    public private(set) var state = State.closed
-    private var consecutiveFailures = 0
-    private var openUntil = Date.distantPast
+    private(set) var phase = Phase.closed(failures: 0)
+    /// Until when the destination asked to be left alone (`Retry-After`), whatever the phase.
     private var pausedUntil = Date.distantPast
-    private var probeInFlight = false
 
     public init(policy: CircuitBreakerPolicy) {
         self.policy = policy
+    }
+
+    public var state: State {
+        switch phase {
+        case .closed: .closed
+        case .open: .open
+        case .halfOpen: .halfOpen
+        }
     }
 
     /// How many deliveries may start now: unlimited when closed, one probe when the cooldown is over, else none.
     /// A granted probe must be followed by `record` or `cancelProbe`.
     public mutating func admit(now: Date) -> Int {
         guard now >= pausedUntil else { return 0 }
-        switch state {
+        switch phase {
         case .closed:
             return .max
-        case .open where now >= openUntil:
-            state = .halfOpen
-            probeInFlight = true
+        case .open(let until):
+            guard now >= until else { return 0 }
+            phase = .halfOpen(probeInFlight: true)
             return 1
-        case .halfOpen where !probeInFlight:
-            probeInFlight = true
+        case .halfOpen(let probeInFlight):
+            guard !probeInFlight else { return 0 }
+            phase = .halfOpen(probeInFlight: true)
             return 1
-        case .open, .halfOpen:
-            return 0
         }
     }
 
     /// Gives back a probe that found nothing to deliver.
     public mutating func cancelProbe() {
-        probeInFlight = false
+        if case .halfOpen = phase { phase = .halfOpen(probeInFlight: false) }
     }
 
     /// Takes an attempt's result into account.
     public mutating func record(_ result: AttemptResult, now: Date) {
         if let wait = result.retryAfter { pausedUntil = max(pausedUntil, now.addingTimeInterval(wait)) }
-        if result.suggestsOutage {
-            consecutiveFailures += 1
-            if state == .halfOpen || consecutiveFailures >= policy.failureThreshold {
-                if state == .halfOpen { probeInFlight = false }
-                state = .open
-                openUntil = now.addingTimeInterval(policy.cooldown)
-            }
-        } else {
-            consecutiveFailures = 0
-            state = .closed
-            probeInFlight = false
+        guard result.suggestsOutage else {
+            phase = .closed(failures: 0)
+            return
+        }
+        switch phase {
+        case .closed(let failures) where failures + 1 < policy.failureThreshold:
+            phase = .closed(failures: failures + 1)
+        case .closed, .open, .halfOpen:
+            phase = .open(until: now.addingTimeInterval(policy.cooldown))
         }
     }
 }
