@@ -2,105 +2,75 @@ import NIOCore
 import NIOHTTPTypes
 import PosternCore
 
-/// Closes a connection whose request head does not arrive within the header timeout (counted from the connection's
-/// start, or from the first byte of the next request) or whose body does not end within the body timeout of its
-/// head: a slowloris client that drips header lines cannot hold a connection.
-///
-/// Each request moves the deadline; one timer per connection follows it lazily (on firing early it waits for the
-/// moved deadline), so a keep-alive connection does not schedule and cancel timers for every request.
+/// Closes a connection whose request head or body does not arrive in time (`RequestDeadlines` decides when): a
+/// slowloris client that drips header lines cannot hold a connection. This handler only carries the deadlines'
+/// events and actions to and from NIO.
 final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    /// Where the connection is in its request cycle; a deadline holds in the reading states only.
-    private enum State {
-        case readingHead
-        case readingBody
-        case handling
-        case betweenRequests
-    }
-
-    private let limits: ConnectionLimits
-    private var state = State.betweenRequests
-    /// The response ended before the request did (an early refusal); the request's end then closes the cycle.
-    private var answeredEarly = false
+    private var deadlines: RequestDeadlines
     private var context: ChannelHandlerContext?
-    /// When the current head or body must have arrived; nil while handling or between requests.
-    private var deadline: NIODeadline?
-    private var timer: (task: Scheduled<Void>, firesAt: NIODeadline)?
+    private var timer: Scheduled<Void>?
 
     init(limits: ConnectionLimits) {
-        self.limits = limits
+        deadlines = RequestDeadlines(headerTimeout: limits.headerTimeout, bodyTimeout: limits.bodyTimeout)
     }
+
+    private static var now: UInt64 { NIODeadline.now().uptimeNanoseconds }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        enter(.readingHead, within: limits.headerTimeout)
+        perform(deadlines.connectionStarted(now: Self.now))
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.task.cancel()
+        timer?.cancel()
         timer = nil
-        deadline = nil
-        state = .handling
+        deadlines.stopped()
         self.context = nil
     }
 
     /// Called by `RequestBytesSignal` when bytes arrive: a keep-alive connection's next request has begun.
     func bytesArrived() {
-        if case .betweenRequests = state { enter(.readingHead, within: limits.headerTimeout) }
+        perform(deadlines.bytesArrived(now: Self.now))
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head:
-            enter(.readingBody, within: limits.bodyTimeout)
-        case .end:
-            deadline = nil
-            state = answeredEarly ? .betweenRequests : .handling
-            answeredEarly = false
-        case .body:
-            break
+        case .head: perform(deadlines.headReceived(now: Self.now))
+        case .end: deadlines.requestEnded()
+        case .body: break
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) {
-            switch state {
-            case .handling: state = .betweenRequests
-            case .readingBody: answeredEarly = true
-            case .readingHead, .betweenRequests: break
-            }
-        }
+        if case .end = unwrapOutboundIn(data) { deadlines.responseEnded() }
         context.write(data, promise: promise)
     }
 
-    private func enter(_ reading: State, within seconds: Double) {
-        state = reading
-        let due = NIODeadline.now() + .nanoseconds(Int64(seconds * 1e9))
-        deadline = due
-        if let timer, timer.firesAt <= due { return }  // it fires first and then waits for `due`
-        timer?.task.cancel()
-        schedule(at: due)
-    }
-
-    private func schedule(at due: NIODeadline) {
-        guard let context else { return }
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        timer = (context.eventLoop.scheduleTask(deadline: due) { handler.value.timerFired() }, due)
+    private func perform(_ action: RequestDeadlines.Action) {
+        switch action {
+        case .none:
+            break
+        case .schedule(let at):
+            guard let context else { return }
+            timer?.cancel()
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            timer = context.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(at)) {
+                handler.value.timerFired()
+            }
+        case .close:
+            context?.close(promise: nil)
+        }
     }
 
     private func timerFired() {
         timer = nil
-        guard let deadline else { return }
-        if deadline <= .now() {
-            context?.close(promise: nil)
-        } else {
-            schedule(at: deadline)
-        }
+        perform(deadlines.timerFired(now: Self.now))
     }
 }
 
