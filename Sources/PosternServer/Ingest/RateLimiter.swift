@@ -17,7 +17,7 @@ public final class RateLimiter: Sendable {
     }
 
     /// The most callers tracked at once; past it, refused callers share one bucket per source.
-    static let maxTrackedCallers = 10_000
+    public static let maxTrackedCallers = 10_000
 
     private let limits: [String: RateLimit]
     private let buckets: Mutex<[String: TokenBucket]>
@@ -50,7 +50,9 @@ public final class RateLimiter: Sendable {
         guard limits[source] != nil else { return nil }
         let now = clock()
         let available = refusals.withLock { refusals in
-            refusals[Caller(source: source, address: caller)]?.available(at: now)
+            let own = refusals[Caller(source: source, address: caller)]
+            let shared = refusals.count >= Self.maxTrackedCallers ? refusals[Caller(source: source, address: nil)] : nil
+            return (own ?? shared)?.available(at: now)
         }
         guard available == 0 else { return nil }
         return Refusal(.rateLimited, "too many refused requests from this address; retry later", retryAfter: 1)
