@@ -224,25 +224,24 @@ extension GatewayConfig {
     }
 
     static func decodeCIDRs(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [CIDR] {
-        node.elements(&problems).compactMap { element in
-            guard let text = element.requiredString(&problems) else { return nil }
-            guard let cidr = CIDR(text) else {
-                problems.append(ConfigProblem(element.path, "\"\(text)\" is not an IP address or CIDR range (10.0.0.0/8, 2001:db8::/32)"))
-                return nil
-            }
-            return cidr
-        }
+        decodeList(node, &problems, expected: "an IP address or CIDR range (10.0.0.0/8, 2001:db8::/32)", CIDR.init)
     }
 
     static func decodeAlternativeNames(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [SubjectAlternativeName] {
+        decodeList(node, &problems, expected: "dns:NAME, uri:URI, email:ADDRESS, ip:ADDRESS, or a bare DNS name or IP address",
+                   SubjectAlternativeName.init(allowed:))
+    }
+
+    /// A list of texts, each read by `parse`; one it cannot read is a problem saying what was `expected`.
+    static func decodeList<T>(_ node: ConfigNode, _ problems: inout [ConfigProblem], expected: String,
+                              _ parse: (String) -> T?) -> [T] {
         node.elements(&problems).compactMap { element in
             guard let text = element.requiredString(&problems) else { return nil }
-            guard let name = SubjectAlternativeName(allowed: text) else {
-                problems.append(ConfigProblem(element.path,
-                    "\"\(text)\" is not dns:NAME, uri:URI, email:ADDRESS, ip:ADDRESS, or a bare DNS name or IP address"))
+            guard let value = parse(text) else {
+                problems.append(ConfigProblem(element.path, "\"\(text)\" is not \(expected)"))
                 return nil
             }
-            return name
+            return value
         }
     }
 
