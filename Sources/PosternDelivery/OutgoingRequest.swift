@@ -47,10 +47,5 @@ public struct OutgoingRequest: Sendable {
         "connection", "transfer-encoding", "webhook-id", "webhook-timestamp", "webhook-signature",
     ]
 
-    static let standardWebhooksSigner: HMACSigner = {
-        guard case .hmac(let descriptor)? = Preset.all["standard-webhooks"]?.method else {
-            preconditionFailure("the standard-webhooks preset is an HMAC preset")
-        }
-        return HMACSigner(descriptor: descriptor)
-    }()
+    static let standardWebhooksSigner = HMACSigner(descriptor: Preset.standardWebhooks)
 }

@@ -1,4 +1,4 @@
-import PosternVerify
+import PosternCore
 
 /// W3C Trace Context `traceparent` values (`00-<32 hex trace id>-<16 hex span id>-<flags>`).
 enum TraceParent {

@@ -1,3 +1,5 @@
+import PosternCore
+
 /// Percent-encoding as AWS Signature Version 4 defines it: every byte but the unreserved set
 /// (`A-Z a-z 0-9 - . _ ~`) becomes `%XY` with upper-case hex; `+` is a literal plus, never a space.
 enum AWSPercentEncoding {

@@ -3,21 +3,12 @@ import PosternCore
 
 /// The canonical request and string to sign of AWS Signature Version 4, built from a request as received.
 public struct SigV4CanonicalRequest: Sendable {
-    /// How the path is canonicalized.
-    public enum PathRule: Sendable {
-        /// Every service but S3: remove dot segments and repeated slashes, then percent-encode the path as sent
-        /// (so `%` in it is encoded again).
-        case normalized
-        /// S3 style: the path as sent, neither normalized nor double-encoded.
-        case asSent
-    }
-
     public let text: String
 
     /// Builds the canonical request; `signedHeaders` must be sorted and lower-case, `payloadHash` lower-case hex
     /// (or `UNSIGNED-PAYLOAD`). `omitting` names query parameters left out (`X-Amz-Signature`); `plusIsSpace` reads
     /// a `+` in the query as a space (form encoding, as botocore sends it) rather than as itself.
-    public init(_ request: WebhookRequest, signedHeaders: [String], payloadHash: String, pathRule: PathRule,
+    public init(_ request: WebhookRequest, signedHeaders: [String], payloadHash: String, pathRule: SigV4Policy.PathRule,
                 omitting omitted: Set<String> = [], plusIsSpace: Bool = false) {
         text = [
             request.method,
@@ -38,7 +29,7 @@ public struct SigV4CanonicalRequest: Sendable {
         return "\(SigV4Signature.algorithm)\n\(amzDate)\n\(scope)\n\(hash)"
     }
 
-    static func canonicalPath(_ path: String, rule: PathRule) -> String {
+    static func canonicalPath(_ path: String, rule: SigV4Policy.PathRule) -> String {
         // Most webhook paths (`/cxone/events`) are already canonical under either rule.
         if isPlainPath(path) { return path }
         switch rule {

@@ -2,52 +2,18 @@ import Crypto
 import Foundation
 import PosternCore
 
-/// One AWS access key pair a source accepts.
-public struct SigV4Credential: Sendable, Equatable {
-    public var accessKeyID: String
-    public var secretAccessKey: String
-
-    public init(accessKeyID: String, secretAccessKey: String) {
-        self.accessKeyID = accessKeyID
-        self.secretAccessKey = secretAccessKey
-    }
-}
-
 /// Verifies AWS Signature Version 4, in the Authorization-header and the presigned-query forms, exactly as AWS
 /// defines the canonical request, with the policy checks a gateway needs (required signed headers, scope,
 /// known keys, time window, payload hash).
 public struct SigV4Verifier: Verifier {
-    /// How a source accepts SigV4 requests.
-    public struct Policy: Sendable {
-        public var region: String
-        public var service: String
-        /// The accepted key pairs; several for rotation.
-        public var credentials: [SigV4Credential]
-        /// Seconds the request time may differ from ours, either way.
-        public var tolerance: Int
-        public var pathRule: SigV4CanonicalRequest.PathRule
-        /// Whether `X-Amz-Content-Sha256: UNSIGNED-PAYLOAD` is accepted.
-        public var allowsUnsignedPayload: Bool
-
-        public init(region: String, service: String, credentials: [SigV4Credential], tolerance: Int = 300,
-                    pathRule: SigV4CanonicalRequest.PathRule = .normalized, allowsUnsignedPayload: Bool = false) {
-            self.region = region
-            self.service = service
-            self.credentials = credentials
-            self.tolerance = tolerance
-            self.pathRule = pathRule
-            self.allowsUnsignedPayload = allowsUnsignedPayload
-        }
-    }
-
     static let unsignedPayload = "UNSIGNED-PAYLOAD"
     static let securityToken = "x-amz-security-token"
 
-    public let policy: Policy
+    public let policy: SigV4Policy
     public let scheme: String
     private let keys = SigV4SigningKeys()
 
-    public init(policy: Policy, scheme: String = "sigv4") {
+    public init(policy: SigV4Policy, scheme: String = "sigv4") {
         self.policy = policy
         self.scheme = scheme
     }

@@ -10,13 +10,8 @@ struct ConfigOption: ParsableArguments {
     @Option(name: .long, help: "The configuration file (YAML).")
     var config: String = "postern.yaml"
 
-    /// Loads and fully checks the configuration (TLS files included), printing every problem to standard error.
-    func loadGateway(logger: Logger) throws -> Gateway {
-        try reportingProblems { try Gateway(config: try ConfigFile.load(path: config), logger: logger) }
-    }
-
-    /// Loads the configuration file alone, without checking TLS files.
-    func loadConfig() throws -> GatewayConfig {
+    /// Loads and fully checks the configuration (sources, schemas, TLS files), printing every problem to standard error.
+    func loadPlan() throws -> GatewayPlan {
         try reportingProblems { try ConfigFile.load(path: config) }
     }
 

@@ -53,7 +53,7 @@ struct GenesysCommand: AsyncParsableCommand {
         var name: String?
 
         func run() async throws {
-            let settings = try GenesysCommand.settings(try options.loadConfig(), destination: destination)
+            let settings = try GenesysCommand.settings(try options.loadPlan().config, destination: destination)
             guard let url = URL(string: webhookURL), url.scheme != nil, url.host != nil else {
                 throw ValidationError("--webhook-url must be an absolute URL")
             }
@@ -91,14 +91,11 @@ struct GenesysCommand: AsyncParsableCommand {
         var url: String?
 
         func run() async throws {
-            let config = try options.loadConfig()
+            let config = try options.loadPlan().config
             guard let sourceConfig = config.sources.first(where: { $0.name == source }) else {
                 throw ValidationError("no source is named \"\(source)\"")
             }
-            let verifier = try SourceVerifier(sourceConfig.verify)
-            var problems: [ConfigProblem] = []
-            guard let descriptor = verifier.descriptor, let secret = sourceConfig.verify.node["secrets"].strings(&problems).first,
-                  let key = descriptor.keyBytes(for: secret) else {
+            guard case .hmac(let descriptor, let keys) = sourceConfig.verify.secrets, let key = keys.first else {
                 throw ValidationError("source \"\(source)\" has no HMAC secret to sign with")
             }
             let body = Array(GenesysCommand.syntheticMessage().utf8)
@@ -124,7 +121,7 @@ struct GenesysCommand: AsyncParsableCommand {
         var destination: String
 
         func run() async throws {
-            let settings = try GenesysCommand.settings(try options.loadConfig(), destination: destination)
+            let settings = try GenesysCommand.settings(try options.loadPlan().config, destination: destination)
             let integration = try await GenesysCommand.calling({ api in
                 try await api.openMessagingIntegration(id: settings.integrationId)
             }, settings: settings)

@@ -8,7 +8,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
-        let store = try await options.openStore(try options.loadConfig().store)
+        let store = try await options.openStore(try options.loadPlan().config.store)
         try await store.close()
         print("\(options.config): store schema up to date")
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import NIOCore
 import NIOPosix
+import PosternServer
 
 /// `postern serve`: run the gateway until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -13,7 +14,6 @@ struct ServeCommand: AsyncParsableCommand {
         // without a thread switch to Swift's own pool and back for every request (docs/performance.md).
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let logger = try makeLogger()
-        let gateway = try options.loadGateway(logger: logger)
-        try await gateway.run()
+        try await Gateway(plan: try options.loadPlan(), logger: logger).run()
     }
 }

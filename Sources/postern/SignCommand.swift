@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PosternCore
 import PosternVerify
 
 /// `postern sign`: print the headers a correct sender would send with the body read from standard input.

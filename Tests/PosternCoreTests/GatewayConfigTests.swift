@@ -40,7 +40,7 @@ struct GatewayConfigTests {
 
     @Test func verifyNoneMustBeExplicit() throws {
         let open: ConfigValue = .map(["name": .string("o"), "path": .string("/o"), "verify": .map(["preset": .string("none")])])
-        #expect(try decode(["sources": .list([open])]).get().sources[0].verify.node["preset"].value == .string("none"))
+        #expect(try decode(["sources": .list([open])]).get().sources[0].verify.preset.name == "none")
     }
 
     @Test func idempotencyKeyRules() {

@@ -20,9 +20,7 @@ struct TestGateway {
     init(_ yaml: String, environment: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("postern-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let root = try ConfigFile.parse(yaml, environment: environment)
-        let config = try GatewayConfig.decode(ConfigNode(root), baseDirectory: directory.path)
-        sources = try SourceTable(config)
+        sources = try ConfigFile.load(text: yaml, baseDirectory: directory.path, environment: environment).sources
         auditPath = directory.appendingPathComponent("audit.jsonl").path
         observer = DecisionObserver(audit: try AuditLog(.file(path: auditPath)), metrics: Metrics(),
                                     summary: AuditSummary(), logger: Logger(label: "test"))

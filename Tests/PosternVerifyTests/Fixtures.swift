@@ -11,14 +11,21 @@ func presetVerifier(_ preset: String, secrets: [String] = [], credentials: [Stri
 
 /// A `verify` section as the configuration file would hold it, at key path `path`.
 func verifySpec(path: String = "verify", preset: String? = nil, secrets: [String] = [], credentials: [String] = [],
-                header: String? = nil, tolerance: Int? = nil, extra: [String: ConfigValue] = [:]) -> VerifySpec {
+                header: String? = nil, tolerance: Int? = nil, extra: [String: ConfigValue] = [:]) -> ConfigNode {
     var map = extra
     map["preset"] = preset.map { .string($0) }
     if !secrets.isEmpty { map["secrets"] = .list(secrets.map { .string($0) }) }
     if !credentials.isEmpty { map["credentials"] = .list(credentials.map { .string($0) }) }
     map["header"] = header.map { .string($0) }
     map["tolerance"] = tolerance.map { .int($0) }
-    return VerifySpec(ConfigNode(.map(map), path: path))
+    return ConfigNode(.map(map), path: path)
+}
+
+extension SourceVerifier {
+    /// Decodes a `verify` section and builds its verifier, as loading a configuration does.
+    init(_ node: ConfigNode) throws(ConfigProblems) {
+        self.init(try VerifyConfig(node))
+    }
 }
 
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }

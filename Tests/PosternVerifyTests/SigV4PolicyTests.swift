@@ -8,7 +8,7 @@ import Testing
 struct SigV4PolicyTests {
     static let now = Date(timeIntervalSince1970: 1_700_000_000)  // 2023-11-14T22:13:20Z
     static let amzDate = "20231114T221320Z"
-    static let policy = SigV4Verifier.Policy(
+    static let policy = SigV4Policy(
         region: "eu-west-1", service: "execute-api",
         credentials: [SigV4Credential(accessKeyID: "AKIDOLD", secretAccessKey: "old-secret"),
                       SigV4Credential(accessKeyID: "AKIDNEW", secretAccessKey: "new-secret")],
@@ -34,7 +34,7 @@ struct SigV4PolicyTests {
         return request
     }
 
-    func verdict(_ request: WebhookRequest, now: Date = now, policy: SigV4Verifier.Policy = policy) -> Verdict {
+    func verdict(_ request: WebhookRequest, now: Date = now, policy: SigV4Policy = policy) -> Verdict {
         SigV4Verifier(policy: policy).verify(request, now: now)
     }
 
@@ -157,8 +157,8 @@ struct SigV4PolicyTests {
         let credentials: ConfigValue = .list([.map(["accessKeyId": .string("AKIDNEW"), "secretAccessKey": .string("new-secret")])])
         let source = try SourceVerifier(verifySpec(preset: "cxone-sigv4",
                                                    extra: ["region": .string("eu-west-1"), "credentials": credentials]))
-        #expect(source.defaultMaxBodyBytes == 1_048_576)
-        #expect(source.defaultIdempotencyKey == .body(pointer: "/eventId"))
+        #expect(source.preset.maxBodyBytes == 1_048_576)
+        #expect(source.preset.idempotencyKey == .body(pointer: "/eventId"))
         #expect(source.tolerance == 900)
         #expect(source.verifier.verify(Self.signed(), now: Self.now).isVerified)
 

@@ -49,8 +49,8 @@ struct SigV4Vector: CustomTestStringConvertible, Sendable {
 
     var omitsSessionToken: Bool { context.omit_session_token ?? false }
 
-    var policy: SigV4Verifier.Policy {
-        SigV4Verifier.Policy(
+    var policy: SigV4Policy {
+        SigV4Policy(
             region: context.region, service: context.service,
             credentials: [SigV4Credential(accessKeyID: context.credentials.access_key_id,
                                           secretAccessKey: context.credentials.secret_access_key)],

@@ -4,7 +4,7 @@ import Testing
 
 /// Building verifiers from configuration: written-out descriptors, and problems named by key path.
 struct SourceVerifierTests {
-    func problems(_ spec: VerifySpec) -> [String] {
+    func problems(_ spec: ConfigNode) -> [String] {
         do {
             _ = try SourceVerifier(spec)
             return []

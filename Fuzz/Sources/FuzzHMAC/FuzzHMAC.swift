@@ -11,8 +11,8 @@ let secret = "whsec_cG9zdGVybi1mdXp6LWhtYWMta2V5LTMyLWJ5dGVzIQ=="
 /// Every HMAC preset, built as a source would build it, with its descriptor for signing.
 let verifiers: [(verifier: SourceVerifier, descriptor: HMACDescriptor)] = Preset.catalog.compactMap { preset in
     guard case .hmac(let descriptor) = preset.method else { return nil }
-    let spec = VerifySpec(ConfigNode(.map(["preset": .string(preset.name), "secrets": .list([.string(secret)])])))
-    return (try! SourceVerifier(spec), descriptor)
+    let node = ConfigNode(.map(["preset": .string(preset.name), "secrets": .list([.string(secret)])]))
+    return (SourceVerifier(try! VerifyConfig(node)), descriptor)
 }
 
 /// One input is a request in the seed form (`POST /path HTTP/1.1`, header lines, a blank line, the body): its

@@ -17,10 +17,10 @@ let configuration = """
       - {name: flow, path: /flow, verify: {preset: cognigy-webhook, secrets: [fuzz-secret]}, schema: cognigy-flow-event}
       - {name: gh, path: /gh, verify: {preset: github, secrets: [fuzz-secret]}}
     """
-let config = try! ConfigFile.load(text: configuration, baseDirectory: "/", environment: [:])
-let sources = try! SourceTable(config)
+let plan = try! ConfigFile.load(text: configuration, baseDirectory: "/", environment: [:])
+let sources = plan.sources
 let guards = RequestGuards(sources: sources, rateLimiter: RateLimiter(sources: sources.sources, clock: { 0 }))
-let callers = CallerResolver(trustedProxies: config.trustedProxies)
+let callers = CallerResolver(trustedProxies: plan.config.trustedProxies)
 let peer = IPAddress("127.0.0.1")!
 let now = Date(timeIntervalSince1970: 1_764_064_800)
 

@@ -15,7 +15,7 @@ let suiteTime = Date(timeIntervalSince1970: 1_440_938_160)  // 2015-08-30T12:36:
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let request = parseRequest(fuzzBytes(data, size))
     if case .success(let claimed) = SigV4Signature.read(from: request) {
-        for rule in [SigV4CanonicalRequest.PathRule.normalized, .asSent] {
+        for rule in [SigV4Policy.PathRule.normalized, .asSent] {
             let canonical = SigV4CanonicalRequest(request, signedHeaders: claimed.signedHeaders,
                                                   payloadHash: "UNSIGNED-PAYLOAD", pathRule: rule)
             // Lines by byte: split by Character, a method ending in "\r" would join "\r\n" into one and shift them.

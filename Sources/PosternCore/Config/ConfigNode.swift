@@ -115,6 +115,29 @@ public struct ConfigNode: Sendable {
         return number
     }
 
+    /// A boolean; `fallback` when absent.
+    public func bool(default fallback: Bool, _ problems: inout [ConfigProblem]) -> Bool {
+        switch value {
+        case nil, .null?: return fallback
+        case .bool(let value)?: return value
+        case let other?:
+            problems.append(ConfigProblem(path, "must be true or false, found \(other.kindName)"))
+            return fallback
+        }
+    }
+
+    /// One of an enumeration's raw values; `fallback` when absent.
+    public func choice<T: RawRepresentable & CaseIterable>(default fallback: T, _ problems: inout [ConfigProblem]) -> T
+        where T.RawValue == String {
+        guard let text = string(&problems) else { return fallback }
+        guard let value = T(rawValue: text) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            problems.append(ConfigProblem(path, "must be one of \(allowed), found \"\(text)\""))
+            return fallback
+        }
+        return value
+    }
+
     private static func text(_ number: Double) -> String {
         number.rounded() == number ? String(Int(number)) : String(number)
     }

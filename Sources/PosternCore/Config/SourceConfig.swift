@@ -1,18 +1,19 @@
-/// One webhook sender: the path it calls, how it is verified, and how its events are checked and keyed.
+/// One webhook sender, decoded and checked: the path it calls, how it is verified, and how its events are checked
+/// and keyed, with the defaults of its preset and of the gateway's limits already applied.
 public struct SourceConfig: Sendable {
     public var name: String
     public var path: String
-    public var verify: VerifySpec
-    /// A built-in schema name or a JSON Schema file path.
-    public var schema: String?
-    /// How the idempotency key is taken; nil means the preset's default.
-    public var idempotencyKey: IdempotencyKeyRule?
+    public var verify: VerifyConfig
+    /// The compiled JSON Schema (built in or read from a file) every body must satisfy.
+    public var schema: JSONSchema?
+    /// How the idempotency key is taken: as configured, else the mode's or the preset's default.
+    public var idempotencyKey: IdempotencyKeyRule
     public var onDuplicate: DuplicateAnswer
-    /// This source's own body limit, overriding `limits.maxBodyBytes`.
-    public var maxBodyBytes: Int?
+    /// The body limit: this source's own, else the preset's, else `limits.maxBodyBytes`.
+    public var maxBodyBytes: Int
     /// Caller addresses allowed; empty allows every address.
     public var allowIPs: [CIDR]
-    /// This source's rate limit; nil means the preset's, if it has one.
+    /// This source's rate limit, else the preset's, if it has one.
     public var rateLimit: RateLimit?
     /// Whether the connection must carry a verified client certificate.
     public var requiresClientCertificate: Bool
@@ -25,28 +26,6 @@ public struct SourceConfig: Sendable {
     public var mode: SourceMode
     /// How a fulfillment source answers; nil for an ingest source.
     public var respond: RespondConfig?
-
-    public init(name: String, path: String, verify: VerifySpec, schema: String? = nil,
-                idempotencyKey: IdempotencyKeyRule? = nil, onDuplicate: DuplicateAnswer = .ok,
-                maxBodyBytes: Int? = nil, allowIPs: [CIDR] = [], rateLimit: RateLimit? = nil,
-                requiresClientCertificate: Bool = false, allowedSubjects: [String] = [], allowedSANs: [SubjectAlternativeName] = [],
-                destinations: [String] = [], mode: SourceMode = .ingest, respond: RespondConfig? = nil) {
-        self.name = name
-        self.path = path
-        self.verify = verify
-        self.schema = schema
-        self.idempotencyKey = idempotencyKey
-        self.onDuplicate = onDuplicate
-        self.maxBodyBytes = maxBodyBytes
-        self.allowIPs = allowIPs
-        self.rateLimit = rateLimit
-        self.requiresClientCertificate = requiresClientCertificate
-        self.allowedSubjects = allowedSubjects
-        self.allowedSANs = allowedSANs
-        self.destinations = destinations
-        self.mode = mode
-        self.respond = respond
-    }
 
     /// The destinations delivered to from the outbox: all but a fulfillment source's upstream, which is called
     /// while the caller waits.
@@ -95,16 +74,4 @@ public enum IdempotencyKeyRule: Sendable, Equatable, CustomStringConvertible {
         case .bodyDigest: "sha256"
         }
     }
-}
-
-/// The `verify` section of a source as written; PosternVerify reads it, since each preset takes its own keys.
-public struct VerifySpec: Sendable {
-    public var node: ConfigNode
-
-    public init(_ node: ConfigNode) {
-        self.node = node
-    }
-
-    /// The key path of the section, e.g. `sources[0].verify`.
-    public var path: String { node.path }
 }

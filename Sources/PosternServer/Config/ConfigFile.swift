@@ -2,19 +2,19 @@ import Foundation
 import PosternCore
 import Yams
 
-/// Reads a configuration file: YAML, with `${NAME}` taken from the environment, into a `GatewayConfig`.
+/// Reads a configuration file: YAML, with `${NAME}` taken from the environment, into a `GatewayPlan`.
 public enum ConfigFile {
-    /// Loads and checks the file; throws `ConfigProblems` naming the key path and reason of every problem.
+    /// Loads and checks the file completely; throws `ConfigProblems` naming the key path and reason of every problem.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(ConfigProblems) -> GatewayConfig {
+        throws(ConfigProblems) -> GatewayPlan {
         try load(text: try read(path), baseDirectory: directory(of: path), environment: environment)
     }
 
     /// Loads and checks configuration text, with relative paths resolved against `baseDirectory`.
     public static func load(text: String, baseDirectory: String, environment: [String: String])
-        throws(ConfigProblems) -> GatewayConfig {
+        throws(ConfigProblems) -> GatewayPlan {
         let root = try parse(text, environment: environment)
-        return try GatewayConfig.decode(ConfigNode(root), baseDirectory: baseDirectory, checkSource: Source.problems)
+        return try GatewayPlan(GatewayConfig.decode(ConfigNode(root), baseDirectory: baseDirectory))
     }
 
     /// Loads what reading the store needs: a variable left unset is a problem only in `store` and `audit`, so the

@@ -1,4 +1,3 @@
-import Foundation
 import PosternCore
 import PosternVerify
 
@@ -6,16 +5,16 @@ import PosternVerify
 public struct Source: Sendable {
     public let config: SourceConfig
     public let verifier: SourceVerifier
-    public let schema: JSONSchema?
-    public let idempotencyKey: IdempotencyKeyRule
-    public let maxBodyBytes: Int
-    public let rateLimit: RateLimit?
     /// The headers stored with this source's events (lower-case names).
     let keptHeaderNames: Set<String>
     /// The destinations each event gets an outbox row for.
     let queuedDestinations: [String]
 
     public var name: String { config.name }
+    public var schema: JSONSchema? { config.schema }
+    public var idempotencyKey: IdempotencyKeyRule { config.idempotencyKey }
+    public var maxBodyBytes: Int { config.maxBodyBytes }
+    public var rateLimit: RateLimit? { config.rateLimit }
 
     /// The received headers worth keeping with an event of this source.
     func keptHeaders(_ headers: RequestHeaders) -> [(name: String, value: String)] {
@@ -50,61 +49,11 @@ public struct Source: Sendable {
         return config.allowIPs.contains { $0.contains(caller) }
     }
 
-    /// Builds the source; throws every problem with its key path (`sources[2].schema`, ...).
-    init(_ config: SourceConfig, path: String, limits: Limits) throws(ConfigProblems) {
-        var problems: [ConfigProblem] = []
-        var built: SourceVerifier?
-        do {
-            built = try SourceVerifier(config.verify)
-        } catch {
-            problems += error.problems
-        }
-        let schema = Self.loadSchema(config.schema, path: "\(path).schema", &problems)
-        guard let verifier = built, problems.isEmpty else { throw ConfigProblems(problems) }
-
-        // A fulfillment caller's requestId identifies its request (the tutorial's duplicate check).
-        let rule = config.idempotencyKey ?? (config.mode == .fulfillment ? .body(pointer: "/requestId") : nil)
-            ?? verifier.defaultIdempotencyKey ?? (verifier.isSignature ? .signature : .bodyDigest)
-        if rule == .signature, !verifier.isSignature {
-            throw ConfigProblems([ConfigProblem("\(path).idempotencyKey", "signature needs a signing verifier (HMAC or SigV4); use body:<pointer>, header:<name> or sha256")])
-        }
+    /// Builds the source's verifier and the headers its events keep.
+    init(_ config: SourceConfig) {
         self.config = config
-        self.verifier = verifier
-        self.schema = schema
-        self.idempotencyKey = rule
-        self.maxBodyBytes = config.maxBodyBytes ?? verifier.defaultMaxBodyBytes ?? limits.maxBodyBytes
-        self.rateLimit = config.rateLimit ?? verifier.defaultRateLimit
-        self.keptHeaderNames = Intake.keptHeaderNames(verifier, idempotencyKey: rule)
+        self.verifier = SourceVerifier(config.verify)
+        self.keptHeaderNames = Intake.keptHeaderNames(verifier, idempotencyKey: config.idempotencyKey)
         self.queuedDestinations = config.queuedDestinations
-    }
-
-    /// The problems building this source would meet, for checking a configuration before it is used.
-    static func problems(in config: SourceConfig, path: String) -> [ConfigProblem] {
-        do {
-            _ = try Source(config, path: path, limits: Limits())
-            return []
-        } catch {
-            return error.problems
-        }
-    }
-
-    private static func loadSchema(_ name: String?, path: String, _ problems: inout [ConfigProblem]) -> JSONSchema? {
-        guard let name else { return nil }
-        let text: String
-        if let builtIn = BuiltInSchemas.byName[name] {
-            text = builtIn
-        } else if name.hasSuffix(".json"), let file = try? String(contentsOfFile: name, encoding: .utf8) {
-            text = file
-        } else {
-            let known = BuiltInSchemas.byName.keys.sorted().joined(separator: ", ")
-            problems.append(ConfigProblem(path, "\"\(name)\" is neither a built-in schema (\(known)) nor a readable .json file"))
-            return nil
-        }
-        do {
-            return try JSONSchema.compile(json: text)
-        } catch {
-            problems.append(ConfigProblem(path, "invalid schema at \(error.pointer.isEmpty ? "/" : error.pointer): \(error.message)"))
-            return nil
-        }
     }
 }

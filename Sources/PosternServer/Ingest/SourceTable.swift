@@ -6,18 +6,9 @@ public struct SourceTable: Sendable {
     private let byPath: [String: Source]
     private let byName: [String: Source]
 
-    /// Builds every source; throws all their problems together.
-    public init(_ config: GatewayConfig) throws(ConfigProblems) {
-        var problems: [ConfigProblem] = []
-        var sources: [Source] = []
-        for (index, sourceConfig) in config.sources.enumerated() {
-            do {
-                sources.append(try Source(sourceConfig, path: "sources[\(index)]", limits: config.limits))
-            } catch {
-                problems += error.problems
-            }
-        }
-        guard problems.isEmpty else { throw ConfigProblems(problems) }
+    /// Builds every configured source.
+    public init(_ config: GatewayConfig) {
+        let sources = config.sources.map(Source.init)
         self.sources = sources
         self.byPath = Dictionary(sources.map { ($0.config.path, $0) }, uniquingKeysWith: { first, _ in first })
         self.byName = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

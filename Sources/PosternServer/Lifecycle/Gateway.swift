@@ -11,36 +11,16 @@ import UnixSignals
 
 /// The running gateway: the webhook listeners and the admin listener over one store, until SIGTERM or SIGINT.
 public struct Gateway {
-    public let config: GatewayConfig
-    public let sources: SourceTable
+    public let plan: GatewayPlan
     public let logger: Logger
-    /// One TLS context store per TLS listener, by address.
-    let tlsStores: [String: TLSContextStore]
 
-    /// Checks the configuration completely (sources, verifiers, schemas, TLS files) without opening the store.
-    public init(config: GatewayConfig, logger: Logger) throws(ConfigProblems) {
-        self.config = config
-        self.sources = try SourceTable(config)
+    public init(plan: GatewayPlan, logger: Logger) {
+        self.plan = plan
         self.logger = logger
-        self.tlsStores = try Self.loadTLS(config.listeners)
     }
 
-    /// Loads every TLS listener's files now: bad files are configuration problems, named by key path.
-    private static func loadTLS(_ listeners: [ListenerConfig]) throws(ConfigProblems) -> [String: TLSContextStore] {
-        var stores: [String: TLSContextStore] = [:]
-        var problems: [ConfigProblem] = []
-        for (index, listener) in listeners.enumerated() {
-            guard let tls = listener.tls else { continue }
-            do {
-                stores[listener.address.description] = try TLSContextStore(tls)
-            } catch {
-                let key = error.file == tls.certificate ? "certificate" : error.file == tls.privateKey ? "privateKey" : "clientCA"
-                problems.append(ConfigProblem("listen[\(index)].tls.\(key)", error.description))
-            }
-        }
-        guard problems.isEmpty else { throw ConfigProblems(problems) }
-        return stores
-    }
+    private var config: GatewayConfig { plan.config }
+    private var sources: SourceTable { plan.sources }
 
     /// Opens the store, serves and delivers until SIGTERM or SIGINT, lets in-flight requests and delivery attempts
     /// finish, then closes the store.
@@ -51,7 +31,7 @@ public struct Gateway {
         let gate = StartGate(listeners: config.listeners.count + 1)
         let metrics = Metrics()
         let readiness = Readiness()
-        let reloader = TLSReloader(stores: tlsStores, hangups: await UnixSignalsSequence(trapping: .sighup),
+        let reloader = TLSReloader(stores: plan.tlsStores, hangups: await UnixSignalsSequence(trapping: .sighup),
                                    metrics: metrics, logger: logger)
         let doorbell = Doorbell()
         let store = try await openStore(metrics: metrics, doorbell: doorbell)

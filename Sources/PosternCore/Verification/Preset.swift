@@ -1,5 +1,3 @@
-import PosternCore
-
 /// A named sender convention: how its requests are verified, and the defaults it brings to a source.
 public struct Preset: Sendable {
     /// What kind of verification the preset performs.
@@ -13,7 +11,7 @@ public struct Preset: Sendable {
         case none
 
         /// The keys of the `verify` section this method reads, besides `preset`.
-        var keys: Set<String> {
+        public var keys: Set<String> {
             switch self {
             case .hmac: ["secrets", "tolerance"]
             case .basic: ["credentials"]
@@ -46,6 +44,12 @@ public struct Preset: Sendable {
         self.rateLimit = rateLimit
     }
 
+    /// The Standard Webhooks convention (standardwebhooks.com), which delivery also signs with.
+    public static let standardWebhooks = HMACDescriptor(
+        header: "webhook-signature", prefix: "v1,", delimiter: " ", encoding: .base64, secretEncoding: .base64,
+        signedContent: .idDotTimestampDotBody, timestamp: .header("webhook-timestamp"), timestampFormat: .unix,
+        idHeader: "webhook-id", tolerance: 300)
+
     /// Every preset, by name, as the README's preset table lists them.
     public static let all: [String: Preset] = Dictionary(uniqueKeysWithValues: catalog.map { ($0.name, $0) })
 
@@ -66,11 +70,7 @@ public struct Preset: Sendable {
         Preset("genesys-open-messaging", .hmac(HMACDescriptor(
             header: "X-Hub-Signature-256", prefix: "sha256=", encoding: .base64)),
             idempotencyKey: .body(pointer: "/id")),
-        Preset("standard-webhooks", .hmac(HMACDescriptor(
-            header: "webhook-signature", prefix: "v1,", delimiter: " ", encoding: .base64, secretEncoding: .base64,
-            signedContent: .idDotTimestampDotBody, timestamp: .header("webhook-timestamp"), timestampFormat: .unix,
-            idHeader: "webhook-id", tolerance: 300)),
-            idempotencyKey: .header(name: "webhook-id")),
+        Preset("standard-webhooks", .hmac(standardWebhooks), idempotencyKey: .header(name: "webhook-id")),
         // Stripe uses the whole whsec_ string as raw UTF-8 key bytes, unlike Standard Webhooks.
         Preset("stripe", .hmac(HMACDescriptor(
             header: "Stripe-Signature", prefix: "v1=", delimiter: ",", encoding: .hex, secretEncoding: .raw,

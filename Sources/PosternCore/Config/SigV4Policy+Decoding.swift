@@ -1,9 +1,7 @@
-import PosternCore
-
-/// Reads a SigV4 source's `verify` section: region, service, key pairs and options.
-enum SigV4PolicyReader {
-    static func read(_ node: ConfigNode, service fixedService: String?, tolerance: Int,
-                     _ problems: inout [ConfigProblem]) -> SigV4Verifier.Policy? {
+extension SigV4Policy {
+    /// Reads a SigV4 source's `verify` section: region, service, key pairs and options.
+    static func decode(_ node: ConfigNode, service fixedService: String?, tolerance: Int,
+                              _ problems: inout [ConfigProblem]) -> SigV4Policy? {
         let region = node["region"].requiredString(&problems)
         var service = fixedService
         if let configured = node["service"].string(&problems) {
@@ -12,11 +10,11 @@ enum SigV4PolicyReader {
             problems.append(ConfigProblem(node["service"].path, "is required, e.g. execute-api"))
         }
         let credentials = credentialsList(node["credentials"], &problems)
-        let normalizePath = flag(node["normalizePath"], default: true, &problems)
-        let unsignedPayload = flag(node["unsignedPayload"], default: false, &problems)
+        let normalizePath = node["normalizePath"].bool(default: true, &problems)
+        let unsignedPayload = node["unsignedPayload"].bool(default: false, &problems)
         guard let region, let service else { return nil }
-        return SigV4Verifier.Policy(region: region, service: service, credentials: credentials, tolerance: tolerance,
-                                    pathRule: normalizePath ? .normalized : .asSent, allowsUnsignedPayload: unsignedPayload)
+        return SigV4Policy(region: region, service: service, credentials: credentials, tolerance: tolerance,
+                          pathRule: normalizePath ? .normalized : .asSent, allowsUnsignedPayload: unsignedPayload)
     }
 
     private static func credentialsList(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [SigV4Credential] {
@@ -35,16 +33,6 @@ enum SigV4PolicyReader {
                 problems.append(ConfigProblem(element["accessKeyId"].path, "\"\(id)\" is listed twice"))
             }
             return SigV4Credential(accessKeyID: id, secretAccessKey: secret)
-        }
-    }
-
-    private static func flag(_ node: ConfigNode, default fallback: Bool, _ problems: inout [ConfigProblem]) -> Bool {
-        switch node.value {
-        case nil, .null?: return fallback
-        case .bool(let value)?: return value
-        case let other?:
-            problems.append(ConfigProblem(node.path, "must be true or false, found \(other.kindName)"))
-            return fallback
         }
     }
 }

@@ -47,7 +47,7 @@ public enum ByteEncoding: String, Sendable, CaseIterable {
     }
 
     /// The value of one hex digit, either case.
-    static func nibble(_ digit: UInt8) -> UInt8? {
+    public static func nibble(_ digit: UInt8) -> UInt8? {
         switch digit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10

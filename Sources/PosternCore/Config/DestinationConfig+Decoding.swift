@@ -1,5 +1,6 @@
 import Foundation
 
+/// The `destinations` section: HTTP and Genesys destinations, their retries and circuit breakers.
 extension GatewayConfig {
     static let destinationKeys: Set<String> = [
         "name", "url", "timeout", "headers", "forwardHeaders", "retry", "circuit", "signing", "concurrency",
@@ -153,15 +154,6 @@ extension GatewayConfig {
         return map.keys.sorted().compactMap { name in
             node[name].requiredString(&problems).map { (name, $0) }
         }
-    }
-
-    static func decodeRespond(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> RespondConfig {
-        node.rejectUnknownKeys(["upstream", "timeout", "fallback"], &problems)
-        let fallback = node["fallback"].elements(&problems).map { JSONValue($0.value ?? .null) }
-        var respond = RespondConfig(upstream: node["upstream"].string(&problems),
-                                    fallback: fallback.isEmpty ? [.object(["type": .string("text"), "value": .string("")])] : fallback)
-        respond.timeout = node["timeout"].seconds(&problems) ?? respond.timeout
-        return respond
     }
 
     /// Every destination a source names must be configured.

@@ -1,0 +1,151 @@
+import Foundation
+
+/// The `sources` section: each source, its verification, schema, keys, limits and answers.
+extension GatewayConfig {
+    static let sourceKeys: Set<String> = [
+        "name", "path", "verify", "schema", "idempotencyKey", "onDuplicate", "limits", "allowIPs", "rateLimit",
+        "clientCert", "allowedSubjects", "allowedSANs", "destinations", "mode", "respond",
+    ]
+
+    static func decodeSources(_ node: ConfigNode, baseDirectory: String, limits: Limits,
+                              _ problems: inout [ConfigProblem]) -> [(node: ConfigNode, source: SourceConfig)] {
+        let elements = node.elements(&problems)
+        if elements.isEmpty {
+            problems.append(ConfigProblem(node.path, "at least one source is required"))
+        }
+        let decoded = elements.compactMap { node in
+            decodeSource(node, baseDirectory: baseDirectory, limits: limits, &problems).map { (node: node, source: $0) }
+        }
+        reportRepeats(decoded.map { ($0.node["name"].path, $0.source.name) }, &problems)
+        reportRepeats(decoded.map { ($0.node["path"].path, $0.source.path) }, &problems)
+        return decoded
+    }
+
+    static func decodeSource(_ node: ConfigNode, baseDirectory: String, limits: Limits, _ problems: inout [ConfigProblem]) -> SourceConfig? {
+        node.rejectUnknownKeys(sourceKeys, &problems)
+        let name = node["name"].requiredString(&problems)
+        let path = node["path"].requiredString(&problems)
+        if let path, !path.hasPrefix("/") {
+            problems.append(ConfigProblem(node["path"].path, "must start with /"))
+        }
+        let verify = VerifyConfig.decode(node["verify"], &problems)
+        let schema = decodeSchema(node["schema"], baseDirectory: baseDirectory, &problems)
+        let configuredKey = decodeIdempotencyKey(node["idempotencyKey"], &problems)
+        let mode = decodeMode(node["mode"], &problems)
+        // A fulfillment caller retrying the same requestId is told so (as Cognigy's tutorial does), unless configured.
+        let onDuplicate = decodeDuplicateAnswer(node["onDuplicate"], &problems) ?? (mode == .fulfillment ? .conflict : .ok)
+        if mode == .ingest, node["respond"].isPresent {
+            problems.append(ConfigProblem(node["respond"].path, "is only for sources with mode: fulfillment"))
+        }
+        let respond = mode == .fulfillment ? decodeRespond(node["respond"], &problems) : nil
+        let destinations = node["destinations"].strings(&problems)
+        reportRepeats(destinations.enumerated().map { ("\(node["destinations"].path)[\($0)]", $1) }, &problems)
+        node["limits"].rejectUnknownKeys(["maxBodyBytes"], &problems)
+        let maxBodyBytes = node["limits"]["maxBodyBytes"].integer(&problems, in: ConfigRange.bodyBytes)
+
+        let allowIPs = decodeCIDRs(node["allowIPs"], &problems)
+        let rateLimit = decodeRateLimit(node["rateLimit"], &problems)
+        let clientCert = node["clientCert"].string(&problems) ?? "optional"
+        if !["optional", "required"].contains(clientCert) {
+            problems.append(ConfigProblem(node["clientCert"].path, "must be required or optional"))
+        }
+        let allowedSubjects = node["allowedSubjects"].strings(&problems)
+        let allowedSANs = decodeAlternativeNames(node["allowedSANs"], &problems)
+
+        guard let name, let path, let verify else { return nil }
+        // A fulfillment caller's requestId identifies its request (the tutorial's duplicate check).
+        let idempotencyKey = configuredKey ?? (mode == .fulfillment ? .body(pointer: "/requestId") : nil)
+            ?? verify.preset.idempotencyKey ?? (verify.isSignature ? .signature : .bodyDigest)
+        if idempotencyKey == .signature, !verify.isSignature {
+            problems.append(ConfigProblem(node["idempotencyKey"].path,
+                "signature needs a signing verifier (HMAC or SigV4); use body:<pointer>, header:<name> or sha256"))
+        }
+        return SourceConfig(name: name, path: path, verify: verify, schema: schema, idempotencyKey: idempotencyKey,
+                            onDuplicate: onDuplicate,
+                            maxBodyBytes: maxBodyBytes ?? verify.preset.maxBodyBytes ?? limits.maxBodyBytes,
+                            allowIPs: allowIPs, rateLimit: rateLimit ?? verify.preset.rateLimit,
+                            requiresClientCertificate: clientCert == "required" || !allowedSubjects.isEmpty || !allowedSANs.isEmpty,
+                            allowedSubjects: allowedSubjects, allowedSANs: allowedSANs,
+                            destinations: destinations, mode: mode, respond: respond)
+    }
+
+    /// A built-in schema name or a JSON Schema file path, compiled.
+    static func decodeSchema(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> JSONSchema? {
+        guard let written = node.string(&problems) else { return nil }
+        let name = written.hasSuffix(".json") ? resolve(written, against: baseDirectory) : written
+        let text: String
+        if let builtIn = BuiltInSchemas.byName[name] {
+            text = builtIn
+        } else if name.hasSuffix(".json"), let file = try? String(contentsOfFile: name, encoding: .utf8) {
+            text = file
+        } else {
+            let known = BuiltInSchemas.byName.keys.sorted().joined(separator: ", ")
+            problems.append(ConfigProblem(node.path, "\"\(name)\" is neither a built-in schema (\(known)) nor a readable .json file"))
+            return nil
+        }
+        do {
+            return try JSONSchema.compile(json: text)
+        } catch {
+            problems.append(ConfigProblem(node.path, "invalid schema at \(error.pointer.isEmpty ? "/" : error.pointer): \(error.message)"))
+            return nil
+        }
+    }
+
+    static func decodeIdempotencyKey(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> IdempotencyKeyRule? {
+        guard let text = node.string(&problems) else { return nil }
+        guard let rule = IdempotencyKeyRule(parsing: text) else {
+            problems.append(ConfigProblem(node.path,
+                "must be body:<JSON pointer>, header:<name>, signature or sha256, found \"\(text)\""))
+            return nil
+        }
+        return rule
+    }
+
+    static func decodeDuplicateAnswer(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> DuplicateAnswer? {
+        guard let code = node.int(&problems) else { return nil }
+        guard let answer = DuplicateAnswer(rawValue: code) else {
+            problems.append(ConfigProblem(node.path, "must be 200 or 409"))
+            return nil
+        }
+        return answer
+    }
+
+    static func decodeMode(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> SourceMode {
+        guard let text = node.string(&problems) else { return .ingest }
+        guard let mode = SourceMode(rawValue: text) else {
+            problems.append(ConfigProblem(node.path, "must be ingest or fulfillment"))
+            return .ingest
+        }
+        return mode
+    }
+
+    static func decodeRateLimit(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> RateLimit? {
+        guard node.isPresent else { return nil }
+        node.rejectUnknownKeys(["perSecond", "burst"], &problems)
+        guard node["perSecond"].isPresent else {
+            problems.append(ConfigProblem(node["perSecond"].path, "is required: requests per second"))
+            return nil
+        }
+        guard let perSecond = node["perSecond"].number(&problems, in: ConfigRange.perSecond, described: "requests per second") else {
+            return nil
+        }
+        // Without a burst, one second's worth of requests may arrive at once.
+        let burst = node["burst"].isPresent ? node["burst"].integer(&problems, in: ConfigRange.burst) : max(1, Int(perSecond.rounded(.up)))
+        guard let burst else { return nil }
+        return RateLimit(perSecond: perSecond, burst: burst)
+    }
+
+    static func decodeAlternativeNames(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [SubjectAlternativeName] {
+        decodeList(node, &problems, expected: "dns:NAME, uri:URI, email:ADDRESS, ip:ADDRESS, or a bare DNS name or IP address",
+                   SubjectAlternativeName.init(allowed:))
+    }
+
+    static func decodeRespond(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> RespondConfig {
+        node.rejectUnknownKeys(["upstream", "timeout", "fallback"], &problems)
+        let fallback = node["fallback"].elements(&problems).map { JSONValue($0.value ?? .null) }
+        var respond = RespondConfig(upstream: node["upstream"].string(&problems),
+                                    fallback: fallback.isEmpty ? [.object(["type": .string("text"), "value": .string("")])] : fallback)
+        respond.timeout = node["timeout"].seconds(&problems) ?? respond.timeout
+        return respond
+    }
+}

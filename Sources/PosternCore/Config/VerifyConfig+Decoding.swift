@@ -1,0 +1,101 @@
+extension VerifyConfig {
+    /// Decodes a `verify` section; throws every problem in it, each with its key path.
+    public init(_ node: ConfigNode) throws(ConfigProblems) {
+        var problems: [ConfigProblem] = []
+        let decoded = Self.decode(node, &problems)
+        guard problems.isEmpty, let decoded else { throw ConfigProblems(problems) }
+        self = decoded
+    }
+
+    /// Decodes a `verify` section, recording its problems.
+    static func decode(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> VerifyConfig? {
+        guard node.isPresent else {
+            problems.append(ConfigProblem(node.path,
+                "is required; a source that accepts unauthenticated calls must say `verify: {preset: none}`"))
+            return nil
+        }
+        guard let preset = preset(node, &problems) else { return nil }
+        node.rejectUnknownKeys(preset.method.keys.union(["preset", "hmac"]), &problems)
+        return secrets(preset, node, &problems).map { VerifyConfig(preset: preset, secrets: $0) }
+    }
+
+    /// The named preset, or one made of the descriptor written out under `hmac`.
+    private static func preset(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Preset? {
+        let name = node["preset"].string(&problems)
+        switch (name, node["hmac"].isPresent) {
+        case (nil, false):
+            problems.append(ConfigProblem(node.path, "needs either `preset` or `hmac`"))
+            return nil
+        case (.some, true):
+            problems.append(ConfigProblem(node.path, "takes `preset` or `hmac`, not both"))
+            return nil
+        case (nil, true):
+            return Preset("hmac", .hmac(HMACDescriptor.decode(node["hmac"], &problems)))
+        case (let name?, false):
+            guard let known = Preset.all[name] else {
+                let names = Preset.catalog.map(\.name).joined(separator: ", ")
+                problems.append(ConfigProblem(node["preset"].path, "unknown preset \"\(name)\" (known: \(names))"))
+                return nil
+            }
+            return known
+        }
+    }
+
+    private static func secrets(_ preset: Preset, _ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Secrets? {
+        switch preset.method {
+        case .hmac(var descriptor):
+            if let tolerance = tolerance(node, &problems) {
+                if descriptor.timestamp == nil {
+                    problems.append(ConfigProblem(node["tolerance"].path, "this preset carries no timestamp"))
+                }
+                descriptor.tolerance = tolerance
+            }
+            return .hmac(descriptor, keys: hmacKeys(node["secrets"], descriptor, &problems))
+        case .basic:
+            let credentials = required(node["credentials"], &problems)
+            for (index, credential) in credentials.enumerated() where !credential.contains(":") {
+                problems.append(ConfigProblem("\(node["credentials"].path)[\(index)]", "must be user:password"))
+            }
+            return .basic(credentials: credentials)
+        case .bearer:
+            return .bearer(tokens: required(node["secrets"], &problems))
+        case .apiKey:
+            guard let header = node["header"].string(&problems), !header.isEmpty else {
+                problems.append(ConfigProblem(node["header"].path, "is required for the api-key preset, e.g. X-Webhook-Key"))
+                return nil
+            }
+            return .apiKey(header: header, keys: required(node["secrets"], &problems))
+        case .sigv4(let service, let defaultTolerance):
+            let tolerance = tolerance(node, &problems) ?? defaultTolerance
+            return SigV4Policy.decode(node, service: service, tolerance: tolerance, &problems).map { .sigv4($0) }
+        case .none:
+            return Secrets.none
+        }
+    }
+
+    private static func tolerance(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Int? {
+        node["tolerance"].integer(&problems, in: ConfigRange.tolerance)
+    }
+
+    private static func hmacKeys(_ node: ConfigNode, _ descriptor: HMACDescriptor,
+                                 _ problems: inout [ConfigProblem]) -> [[UInt8]] {
+        required(node, &problems).enumerated().compactMap { index, secret in
+            guard let key = descriptor.keyBytes(for: secret) else {
+                let expected = descriptor.secretEncoding == .base64 ? "base64 (optionally whsec_-prefixed)" : "not empty"
+                problems.append(ConfigProblem("\(node.path)[\(index)]", "must be \(expected)"))
+                return nil
+            }
+            return key
+        }
+    }
+
+    /// A non-empty list of non-empty strings.
+    private static func required(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [String] {
+        let values = node.strings(&problems)
+        if values.isEmpty { problems.append(ConfigProblem(node.path, "at least one is required")) }
+        for (index, value) in values.enumerated() where value.isEmpty {
+            problems.append(ConfigProblem("\(node.path)[\(index)]", "must not be empty"))
+        }
+        return values
+    }
+}

@@ -1,0 +1,38 @@
+/// A source's `verify` section, decoded and checked: the preset it names (or the HMAC descriptor written out) and
+/// the secrets it verifies with, already in the form the verifier uses.
+public struct VerifyConfig: Sendable {
+    /// The secrets of each kind of verification.
+    public enum Secrets: Sendable {
+        /// Key bytes, decoded with the descriptor's secret encoding; several for rotation.
+        case hmac(HMACDescriptor, keys: [[UInt8]])
+        /// `user:password` pairs.
+        case basic(credentials: [String])
+        case bearer(tokens: [String])
+        case apiKey(header: String, keys: [String])
+        case sigv4(SigV4Policy)
+        case none
+    }
+
+    /// The preset named, or one called `hmac` made of the descriptor written out.
+    public let preset: Preset
+    public let secrets: Secrets
+
+    public init(preset: Preset, secrets: Secrets) {
+        self.preset = preset
+        self.secrets = secrets
+    }
+
+    /// The HMAC descriptor, with the source's tolerance; nil for the other kinds.
+    public var descriptor: HMACDescriptor? {
+        if case .hmac(let descriptor, _) = secrets { return descriptor }
+        return nil
+    }
+
+    /// Whether the verification checks a signature, so `signature` is a usable idempotency key.
+    public var isSignature: Bool {
+        switch secrets {
+        case .hmac, .sigv4: true
+        case .basic, .bearer, .apiKey, .none: false
+        }
+    }
+}
