@@ -25,12 +25,16 @@ public struct GenesysAPI: Sendable {
     /// Creates an Open Messaging integration whose outbound notifications go to `webhookURL`, signed with `secret`;
     /// returns the integration as Genesys answers it (with its `id`).
     public func createOpenMessagingIntegration(name: String, webhookURL: String, secret: String) async throws -> JSONValue {
-        let body: [String: Any] = [
-            "name": name, "outboundNotificationWebhookUrl": webhookURL,
-            "outboundNotificationWebhookSignatureSecretToken": secret,
-        ]
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
-        return try await call("POST", Self.integrations, body: Array(data), permission: "messaging:integration:add")
+        let body = NewIntegration(name: name, outboundNotificationWebhookUrl: webhookURL,
+                                  outboundNotificationWebhookSignatureSecretToken: secret)
+        return try await call("POST", Self.integrations, body: JSONOutput.encode(body), permission: "messaging:integration:add")
+    }
+
+    /// The body of `POST /api/v2/conversations/messaging/integrations/open`.
+    struct NewIntegration: Encodable {
+        var name: String
+        var outboundNotificationWebhookUrl: String
+        var outboundNotificationWebhookSignatureSecretToken: String
     }
 
     /// The integration with this id.

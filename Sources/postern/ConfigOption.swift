@@ -43,18 +43,10 @@ extension FileHandle: @retroactive TextOutputStream {
     }
 }
 
-/// JSON lines for `--json` output: sorted keys, ISO 8601 dates.
-let jsonLines: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    return encoder
-}()
-
 /// Prints each item on its own line: as JSON with `--json`, else as `line` describes it.
-func printEach<Item: Encodable>(_ items: [Item], json: Bool, line: (Item) -> String) throws {
+func printEach<Item: Encodable>(_ items: [Item], json: Bool, line: (Item) -> String) {
     for item in items {
-        print(json ? String(decoding: try jsonLines.encode(item), as: UTF8.self) : line(item).escapingControlCharacters)
+        print(json ? JSONOutput.text(item) : line(item).escapingControlCharacters)
     }
 }
 

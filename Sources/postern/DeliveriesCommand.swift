@@ -32,7 +32,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
             if let event, records.isEmpty {
                 throw CommandFailure("no deliveries of event \(event) (an unknown id, or an event with no destinations)")
             }
-            try printEach(records, json: json) { record in
+            printEach(records, json: json) { record in
                 let next = record.nextAttemptAt.map { "  next \($0.formatted(.iso8601))" } ?? ""
                 let last = record.lastStatus.map { "  last \($0)" } ?? ""
                 return "\(record.event)  \(record.source) → \(record.destination)  \(record.state.rawValue)  attempts \(record.attempts)\(last)\(next)"
@@ -60,7 +60,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
             if attempts.isEmpty {
                 throw CommandFailure("no delivery attempts of event \(event) (an unknown id, or none made yet)")
             }
-            try printEach(attempts, json: json) { attempt in
+            printEach(attempts, json: json) { attempt in
                 "\(attempt.time.formatted(.iso8601))  \(attempt.destination)  \(attempt.status.map(String.init) ?? "-")  \(attempt.latencyMs) ms"
                     + (attempt.error.map { "  \($0)" } ?? "")
             }

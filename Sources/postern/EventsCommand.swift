@@ -28,7 +28,7 @@ struct EventsCommand: AsyncParsableCommand {
             let store = try await options.openStore(view.store)
             let events = try await store.events(source: source, limit: limit)
             try await store.close()
-            try printEach(events, json: json) { event in
+            printEach(events, json: json) { event in
                 "\(event.id)  \(event.source)  \(event.receivedAt.formatted(.iso8601))  \(event.idempotencyKey)"
             }
         }

@@ -125,9 +125,7 @@ struct GenesysCommand: AsyncParsableCommand {
             let integration = try await GenesysCommand.calling({ api in
                 try await api.openMessagingIntegration(id: settings.integrationId)
             }, settings: settings)
-            let data = try JSONSerialization.data(withJSONObject: integration.foundationObject,
-                                                  options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            print(integration.jsonText.escapingControlCharacters)
         }
     }
 

@@ -1,5 +1,5 @@
 /// A source's rate limit: a token bucket refilled at `perSecond`, holding at most `burst` requests.
-public struct RateLimit: Sendable, Equatable {
+public struct RateLimit: Sendable, Equatable, Encodable {
     public var perSecond: Double
     public var burst: Int
 

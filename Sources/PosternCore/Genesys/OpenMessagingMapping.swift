@@ -47,16 +47,27 @@ public struct OpenMessagingMapping: Sendable, Equatable {
             return .failure(Problem(message: "no text at \(self.text.joined(separator: " or "))"))
         }
         let time = first(time).flatMap(Self.isoTime) ?? receivedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-        let message: [String: Any] = [
-            "channel": [
-                "messageId": first(messageId) ?? eventID,
-                "time": time,
-                "from": ["id": from, "idType": "Opaque", "nickname": first(nickname) ?? from],
-            ] as [String: Any],
-            "text": text,
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: message, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return .success(Array(data))
+        let sender = Message.Sender(id: from, nickname: first(nickname) ?? from)
+        let message = Message(channel: .init(messageId: first(messageId) ?? eventID, time: time, from: sender), text: text)
+        return .success(JSONOutput.encode(message))
+    }
+
+    /// The inbound message Genesys takes (developer.genesys.cloud, Open Messaging inbound message).
+    struct Message: Encodable {
+        struct Channel: Encodable {
+            var messageId: String
+            var time: String
+            var from: Sender
+        }
+
+        struct Sender: Encodable {
+            var id: String
+            var idType = "Opaque"
+            var nickname: String
+        }
+
+        var channel: Channel
+        var text: String
     }
 
     /// An RFC 3339 time as Genesys takes it (UTC, milliseconds), from RFC 3339 text or Unix seconds or milliseconds.

@@ -13,23 +13,11 @@ extension JSONValue {
         case .null: self = .null
         }
     }
-
-    /// The value as Foundation objects, for `JSONSerialization`.
-    public var foundationObject: Any {
-        switch self {
-        case .null: NSNull()
-        case .bool(let flag): flag
-        case .number(let number): number.value.rounded() == number.value && abs(number.value) < 1e15 ? Int64(number.value) as Any : number.value
-        case .string(let text): text
-        case .array(let items): items.map(\.foundationObject)
-        // Foundation's keys compare canonically: of two names that differ only in normalization, one is kept.
-        case .object(let members): Dictionary(members.map { ($0.key.name, $0.value.foundationObject) }, uniquingKeysWith: { first, _ in first })
-        }
-    }
 }
 
 extension JSONValue {
-    /// Compact JSON text, object keys sorted (what `JSONSerialization` with sorted keys writes, without its cost).
+    /// Compact JSON text, object keys sorted, numbers as they were written: for documents taken in (a fulfillment
+    /// answer on the request path, a Genesys answer), which `Codable` types cannot carry as they are.
     public var jsonText: String {
         var out = ""
         write(to: &out)

@@ -11,18 +11,19 @@ public enum AdminRouter {
                             reloader: TLSReloader? = nil, token: String?, deliveries: DeliveryAdmin? = nil,
                             clock: @escaping @Sendable () -> Date = Date.init) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.get("/healthz") { _, _ in JSONResponse.make(status: 200, ["status": "ok"]) }
+        router.get("/healthz") { _, _ in JSONResponse.encoded(status: 200, StatusAnswer(status: "ok")) }
         router.get("/readyz") { _, _ in
             if let store = deliveries?.store, !(await store.isAvailable()) {
-                return JSONResponse.make(status: 503, ["status": "store_unavailable", "message": "the store cannot commit now: its last commit failed or it does not answer"])
+                return JSONResponse.encoded(status: 503, StatusAnswer(status: "store_unavailable",
+                    message: "the store cannot commit now: its last commit failed or it does not answer"))
             }
             guard readiness.isReady else {
-                return JSONResponse.make(status: 503, ["status": "not_ready", "message": "the store is not open, or shutdown has begun"])
+                return JSONResponse.encoded(status: 503, StatusAnswer(status: "not_ready", message: "the store is not open, or shutdown has begun"))
             }
             if let failures = reloader?.failures, !failures.isEmpty {
-                return JSONResponse.make(status: 503, ["status": "tls_reload_failed", "failures": failures])
+                return JSONResponse.encoded(status: 503, ReloadAnswer(status: "tls_reload_failed", failures: failures))
             }
-            return JSONResponse.make(status: 200, ["status": "ready"])
+            return JSONResponse.encoded(status: 200, StatusAnswer(status: "ready"))
         }
         router.get("/metrics") { _, _ in
             if let deliveries {
@@ -34,11 +35,11 @@ public enum AdminRouter {
         let admin = router.group("/admin").add(middleware: AdminTokenMiddleware(token: token))
         admin.post("/reload") { _, _ in
             let failures = reloader?.reload(force: true, cause: "POST /admin/reload") ?? [:]
-            return JSONResponse.make(status: failures.isEmpty ? 200 : 500,
-                                     ["status": failures.isEmpty ? "reloaded" : "failed", "failures": failures])
+            return JSONResponse.encoded(status: failures.isEmpty ? 200 : 500,
+                                        ReloadAnswer(status: failures.isEmpty ? "reloaded" : "failed", failures: failures))
         }
         admin.get("/audit/summary") { _, _ in
-            JSONResponse.make(status: 200, observer.summary.document(for: sources.sources))
+            JSONResponse.encoded(status: 200, observer.summary.document(for: sources.sources))
         }
         if let deliveries { deliveries.addRoutes(to: admin) }
         admin.post("/sources/:name/verify") { request, context in
@@ -68,16 +69,12 @@ public enum AdminRouter {
                                       query: text("query"), headers: headers, body: Array(body.utf8))
         switch Intake.check(source, received, now: now) {
         case .success(let checked):
-            return JSONResponse.make(status: 200, [
-                "verdict": "verified", "source": source.name, "scheme": checked.verification.scheme,
-                "secretIndex": checked.verification.secretIndex as Any? ?? NSNull(),
-                "idempotencyKey": checked.idempotencyKey,
-            ])
+            return JSONResponse.encoded(status: 200, VerifiedSample(
+                source: source.name, scheme: checked.verification.scheme, secretIndex: checked.verification.secretIndex,
+                idempotencyKey: checked.idempotencyKey))
         case .failure(let refusal):
-            return JSONResponse.make(status: 200, [
-                "verdict": "refused", "source": source.name, "reason": refusal.reason.rawValue,
-                "status": refusal.reason.status, "message": refusal.message,
-            ])
+            return JSONResponse.encoded(status: 200, RefusedSample(
+                source: source.name, reason: refusal.reason.rawValue, status: refusal.reason.status, message: refusal.message))
         }
     }
 }

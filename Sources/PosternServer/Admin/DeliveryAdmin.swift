@@ -45,7 +45,7 @@ public struct DeliveryAdmin: Sendable {
                                          until: text("until"), destination: text("destination"))
             do {
                 let queued = try await replayer.replay(asked)
-                return JSONResponse.make(status: 200, ["status": "replayed", "queued": queued])
+                return JSONResponse.encoded(status: 200, ReplayAnswer(queued: queued))
             } catch let problem as Replayer.Problem {
                 return Self.invalid(problem.description)
             }
@@ -53,6 +53,6 @@ public struct DeliveryAdmin: Sendable {
     }
 
     static func invalid(_ message: String) -> Response {
-        JSONResponse.make(status: 400, ["error": "invalid_request", "message": message])
+        JSONResponse.encoded(status: 400, AdminError(message: message))
     }
 }

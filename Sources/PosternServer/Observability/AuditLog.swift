@@ -8,7 +8,6 @@ public final class AuditLog: Sendable {
     /// The output's descriptor; the mutex keeps lines whole and in order.
     private let descriptor: Mutex<Int32>
     private let closeOnDeinit: Bool
-    private let encoder: JSONEncoder
 
     /// Opens the audit output; a file is created if needed and appended to.
     public init(_ output: AuditOutput) throws {
@@ -25,29 +24,20 @@ public final class AuditLog: Sendable {
             descriptor = Mutex(file)
             closeOnDeinit = true
         }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-        }
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        self.encoder = encoder
     }
 
     deinit {
         if closeOnDeinit { descriptor.withLock { _ = close($0) } }
     }
 
-    /// A request's decision, written by hand (this runs on every request).
+    /// A request's decision, written by hand: this runs on every request (see `AuditRecord.jsonLine`).
     public func write(_ record: AuditRecord) {
         append(record.jsonLine)
     }
 
     /// Any other decision (dead letters, replays).
     public func write(_ record: some Encodable) {
-        guard var line = try? encoder.encode(record) else { return }
-        line.append(UInt8(ascii: "\n"))
-        append(Array(line))
+        append(JSONOutput.encode(record) + [UInt8(ascii: "\n")])
     }
 
     /// Writes the whole line with as few system calls as the output allows; a line that cannot be written is

@@ -7,8 +7,7 @@ public final class AuditSummary: Sendable {
     struct Tally {
         var verified = 0
         var refused = 0
-        var lastRefusalReason: String?
-        var lastRefusalAt: Date?
+        var lastRefusal: LastRefusal?
     }
 
     private let tallies = Mutex<[String: Tally]>([:])
@@ -21,31 +20,54 @@ public final class AuditSummary: Sendable {
                 tallies[source, default: Tally()].verified += 1
             } else {
                 tallies[source, default: Tally()].refused += 1
-                tallies[source]!.lastRefusalReason = reason.rawValue
-                tallies[source]!.lastRefusalAt = time
+                tallies[source]!.lastRefusal = LastRefusal(reason: reason.rawValue, at: time)
             }
         }
     }
 
     /// The summary document: counts and the security posture of every source.
-    public func document(for sources: [Source]) -> [String: Any] {
+    struct Document: Encodable {
+        var generatedAt: Date
+        var sources: [Entry]
+    }
+
+    /// One source's counts since start, and its posture.
+    struct Entry: Encodable {
+        var source: String
+        var verified: Int
+        var refused: Int
+        @AlwaysWritten var successRate: Double?
+        @AlwaysWritten var lastRefusal: LastRefusal?
+        var posture: Posture
+    }
+
+    struct LastRefusal: Encodable {
+        var reason: String
+        var at: Date
+    }
+
+    /// How a source is guarded, as configured.
+    struct Posture: Encodable {
+        var scheme: String
+        var verification: String
+        @AlwaysWritten var toleranceSeconds: Int?
+        var replayProtection: String
+        @AlwaysWritten var timestampSigned: Bool?
+        var maxBodyBytes: Int
+        var allowIPs: [String]
+        @AlwaysWritten var rateLimit: RateLimit?
+        var clientCertificate: String
+    }
+
+    func document(for sources: [Source], now: Date = Date()) -> Document {
         let tallies = tallies.withLock { $0 }
-        let entries: [[String: Any]] = sources.map { source in
+        return Document(generatedAt: now, sources: sources.map { source in
             let tally = tallies[source.name] ?? Tally()
             let total = tally.verified + tally.refused
-            var entry: [String: Any] = [
-                "source": source.name,
-                "verified": tally.verified,
-                "refused": tally.refused,
-                "successRate": total == 0 ? NSNull() : Double(tally.verified) / Double(total),
-                "lastRefusal": tally.lastRefusalReason.map { reason -> Any in
-                    ["reason": reason, "at": tally.lastRefusalAt!.formatted(Date.ISO8601FormatStyle())]
-                } ?? NSNull(),
-            ]
-            entry["posture"] = Self.posture(of: source)
-            return entry
-        }
-        return ["generatedAt": Date().formatted(Date.ISO8601FormatStyle()), "sources": entries]
+            return Entry(source: source.name, verified: tally.verified, refused: tally.refused,
+                         successRate: total == 0 ? nil : Double(tally.verified) / Double(total),
+                         lastRefusal: tally.lastRefusal, posture: Self.posture(of: source))
+        })
     }
 
     /// What refuses a resent request: the timestamp window only where the signature covers the timestamp.
@@ -62,17 +84,11 @@ public final class AuditSummary: Sendable {
         }
     }
 
-    static func posture(of source: Source) -> [String: Any] {
-        [
-            "scheme": source.verifier.presetName,
-            "verification": source.verifier.summary,
-            "toleranceSeconds": source.verifier.tolerance.map { $0 as Any } ?? NSNull(),
-            "replayProtection": replayProtection(of: source),
-            "timestampSigned": source.verifier.timestampIsSigned.map { $0 as Any } ?? NSNull(),
-            "maxBodyBytes": source.maxBodyBytes,
-            "allowIPs": source.config.allowIPs.map(\.description),
-            "rateLimit": source.rateLimit.map { ["perSecond": $0.perSecond, "burst": $0.burst] as Any } ?? NSNull(),
-            "clientCertificate": source.config.requiresClientCertificate ? "required" : "optional",
-        ]
+    static func posture(of source: Source) -> Posture {
+        Posture(scheme: source.verifier.presetName, verification: source.verifier.summary,
+                toleranceSeconds: source.verifier.tolerance, replayProtection: replayProtection(of: source),
+                timestampSigned: source.verifier.timestampIsSigned, maxBodyBytes: source.maxBodyBytes,
+                allowIPs: source.config.allowIPs.map(\.description), rateLimit: source.rateLimit,
+                clientCertificate: source.config.requiresClientCertificate ? "required" : "optional")
     }
 }
