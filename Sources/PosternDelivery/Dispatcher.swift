@@ -144,11 +144,11 @@ public actor Dispatcher: Service {
 
     /// Keeps a leased claim (PostgreSQL) alive while its attempt runs, renewing it every third of the lease.
     private func renewingLease(of delivery: DueDelivery) -> Task<Void, Never>? {
-        guard let lease = queue.leaseSeconds else { return nil }
+        guard let lease = queue.lease else { return nil }
         let queue = queue, now = now
         return Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(lease / 3))
+                try? await Task.sleep(for: lease / 3)
                 guard !Task.isCancelled else { return }
                 await queue.renewLease(delivery, now: now())
             }

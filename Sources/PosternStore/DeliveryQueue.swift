@@ -11,8 +11,8 @@ public protocol DeliveryQueue: Sendable {
     func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, now: Date) async throws
     /// Gives back a claimed delivery without an attempt (on shutdown).
     func release(_ delivery: DueDelivery) async
-    /// Seconds a claim lasts unless renewed; nil when claims last as long as the process (SQLite).
-    var leaseSeconds: Double? { get }
+    /// How long a claim lasts unless renewed; nil when claims last as long as the process (SQLite).
+    var lease: Duration? { get }
     /// Extends the claim of a delivery whose attempt is still running.
     func renewLease(_ delivery: DueDelivery, now: Date) async
     /// Deliveries, newest event first, optionally in one state or of one event.
@@ -29,7 +29,7 @@ public protocol DeliveryQueue: Sendable {
 }
 
 extension DeliveryQueue {
-    public var leaseSeconds: Double? { nil }
+    public var lease: Duration? { nil }
     public func renewLease(_ delivery: DueDelivery, now: Date) async {}
 }
 

@@ -5,11 +5,13 @@ import PostgresNIO
 /// The outbox on PostgreSQL, shared by every instance: a claim takes due rows with `FOR UPDATE SKIP LOCKED` and leases
 /// them to this instance; a lease that runs out (its instance died) makes the row claimable again.
 extension PostgresEventStore: DeliveryQueue {
+    public nonisolated var lease: Duration? { claimLease }
+
     public func claimDue(destination: String, now: Date, limit: Int) async throws -> [DueDelivery] {
         let wanted = min(limit, 500)
         guard wanted > 0 else { return [] }
         let nowMillis = now.millisecondsSince1970
-        let leaseUntil = now.addingTimeInterval(Self.leaseSeconds).millisecondsSince1970
+        let leaseUntil = now.addingTimeInterval(claimLease.seconds).millisecondsSince1970
         let claim = PostgresStatements.Claim(destination: destination, now: nowMillis, limit: wanted, owner: owner,
                                              leaseUntil: leaseUntil)
         var claimed: [DueDelivery] = []
@@ -41,10 +43,9 @@ extension PostgresEventStore: DeliveryQueue {
         }
     }
 
-    public nonisolated var leaseSeconds: Double? { Self.leaseSeconds }
 
     public func renewLease(_ delivery: DueDelivery, now: Date) async {
-        let until = now.addingTimeInterval(Self.leaseSeconds).millisecondsSince1970
+        let until = now.addingTimeInterval(claimLease.seconds).millisecondsSince1970
         _ = try? await client.query("""
             UPDATE deliveries SET lease_until = \(until) WHERE id = \(Int(delivery.id)) AND lease_owner = \(owner)
             """, logger: logger)

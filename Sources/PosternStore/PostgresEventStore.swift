@@ -17,10 +17,6 @@ public actor PostgresEventStore: EventStore {
     /// After a failed commit, inserts fail at once for this long (503 quickly while the server is down), then one
     /// batch tries again.
     static let failFastWindow: Duration = .seconds(1)
-    /// Seconds a claimed delivery stays with its instance (`POSTERN_LEASE_SECONDS` changes it, e.g. for tests);
-    /// attempts must finish within it, so destination timeouts stay below.
-    public static let leaseSeconds = ProcessInfo.processInfo.environment["POSTERN_LEASE_SECONDS"].flatMap(Double.init)
-        .map { min(max($0, 1), 3600) } ?? 30
 
     private struct Pending {
         var event: IncomingEvent
@@ -30,6 +26,8 @@ public actor PostgresEventStore: EventStore {
 
     let client: PostgresClient
     let logger: Logger
+    /// How long a claimed delivery stays with this instance unless renewed (the `store` section's `lease`).
+    nonisolated let claimLease: Duration
     /// This instance's name on the leases it takes.
     let owner = "postern-\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
     private let runner: Task<Void, Never>
@@ -41,7 +39,7 @@ public actor PostgresEventStore: EventStore {
     private var failingUntil: ContinuousClock.Instant?
 
     /// Connects, refuses a server that does not commit durably, and brings the schema up to date.
-    public static func open(url: String, logger: Logger = Logger(label: "postern.store"),
+    public static func open(url: String, lease: Duration = StoreLocation.defaultLease, logger: Logger = Logger(label: "postern.store"),
                             onCommit: @escaping @Sendable (CommitReport) -> Void = { _ in }) async throws -> PostgresEventStore {
         let location = try PostgresLocation(parsing: url)
         try await checkReachable(location, logger: logger)
@@ -54,12 +52,13 @@ public actor PostgresEventStore: EventStore {
             runner.cancel()
             throw error
         }
-        return PostgresEventStore(client: client, runner: runner, logger: logger, onCommit: onCommit)
+        return PostgresEventStore(client: client, runner: runner, lease: lease, logger: logger, onCommit: onCommit)
     }
 
-    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger,
+    private init(client: PostgresClient, runner: Task<Void, Never>, lease: Duration, logger: Logger,
                  onCommit: @escaping @Sendable (CommitReport) -> Void) {
         self.client = client
+        self.claimLease = lease
         self.runner = runner
         self.logger = logger
         self.onCommit = onCommit

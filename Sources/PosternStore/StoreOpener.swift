@@ -7,7 +7,7 @@ public enum StoreOpener {
                             onCommit: @escaping @Sendable (CommitReport) -> Void = { _ in }) async throws -> any EventStore & DeliveryQueue {
         switch location {
         case .sqlite(let path): try await SQLiteEventStore.open(path: path, onCommit: onCommit)
-        case .postgres(let url): try await PostgresEventStore.open(url: url, logger: logger, onCommit: onCommit)
+        case .postgres(let url, let lease): try await PostgresEventStore.open(url: url, lease: lease, logger: logger, onCommit: onCommit)
         }
     }
 }

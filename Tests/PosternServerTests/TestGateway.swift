@@ -20,7 +20,10 @@ struct TestGateway {
     init(_ yaml: String, environment: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("postern-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        sources = try ConfigFile.load(text: yaml, baseDirectory: directory.path, environment: environment).sources
+        // Bound first: `try ConfigFile.load(…).sources` read straight off the typed-throws call crashed in a copy of
+        // SourceTable (Swift 6.3.1, debug build).
+        let plan = try ConfigFile.load(text: yaml, baseDirectory: directory.path, environment: environment)
+        sources = plan.sources
         auditPath = directory.appendingPathComponent("audit.jsonl").path
         observer = DecisionObserver(audit: try AuditLog(.file(path: auditPath)), metrics: Metrics(),
                                     summary: AuditSummary(), logger: Logger(label: "test"))

@@ -95,7 +95,7 @@ struct StoreContractTests {
         try await store.close()
         store = try await open(location)
         #expect(try await store.events(source: nil, limit: 10).map(\.idempotencyKey) == ["x"])
-        let later = now.addingTimeInterval(PostgresEventStore.leaseSeconds + 1)
+        let later = now.addingTimeInterval((store.lease?.seconds ?? 0) + 1)
         #expect(try await store.claimDue(destination: "a", now: later, limit: 10).count == 1,
                 "the claim of a process that is gone ends (at once on SQLite, after the lease on PostgreSQL)")
         try await store.close()

@@ -36,14 +36,16 @@ def fresh_database():
     return url._replace(path="/" + name).geturl()
 
 
-def instances(gateway_factory, tmp_path, count, database, destinations="", env=None):
-    """`count` gateways on one database; given `destinations` (YAML), the source delivers to `backend`."""
+def instances(gateway_factory, tmp_path, count, database, destinations="", lease=None):
+    """`count` gateways on one database; given `destinations` (YAML), the source delivers to `backend`; `lease` is
+    the store's claim lease in seconds."""
+    store = f'{{url: "{database}", lease: {lease}}}' if lease else database
     started = []
     for index in range(count):
         directory = tmp_path / f"instance-{index}"
         directory.mkdir(parents=True)
         started.append(gateway_factory(orders_source(TOKEN, "[backend]" if destinations else "[]"), destinations,
-                                       env=env, directory=directory, store=database))
+                                       directory=directory, store=store))
     return started
 
 
@@ -93,14 +95,13 @@ def test_deliveries_are_shared_by_the_instances_and_each_made_once(gateway_facto
 def test_a_killed_instance_s_deliveries_are_made_by_another_after_its_lease(gateway_factory, tmp_path, backend):
     backend.set("hang", 20)
     database = fresh_database()
-    env = {"POSTERN_LEASE_SECONDS": "3"}
-    (first,) = instances(gateway_factory, tmp_path / "a", 1, database, destination(backend.url, timeout=2.5), env)
+    (first,) = instances(gateway_factory, tmp_path / "a", 1, database, destination(backend.url, timeout=2.5), lease=3)
     ids = [post(first, f"orphan-{index}").json()["id"] for index in range(5)]
     backend.wait_for(lambda seen: len(seen) == 5)
     first.stop(signal.SIGKILL)
     backend.set("ok", {"ok": True})
     before = len(backend.received())
-    (second,) = instances(gateway_factory, tmp_path / "b", 1, database, destination(backend.url), env)
+    (second,) = instances(gateway_factory, tmp_path / "b", 1, database, destination(backend.url), lease=3)
     started = time.monotonic()
     seen = backend.wait_for(lambda seen: len({r["headers"]["idempotency-key"] for r in seen[before:]}) == 5, timeout=30)
     assert time.monotonic() - started >= 1.5, "not before the dead instance's lease ran out"
@@ -172,8 +173,7 @@ def test_postgres_stopped_under_load_answers_503_and_loses_nothing_acknowledged(
 def test_a_lease_is_renewed_while_a_slow_attempt_runs(gateway_factory, tmp_path, backend):
     backend.set("hang", 5)
     database = fresh_database()
-    env = {"POSTERN_LEASE_SECONDS": "2"}
-    gateways = instances(gateway_factory, tmp_path, 2, database, destination(backend.url, timeout=8), env)
+    gateways = instances(gateway_factory, tmp_path, 2, database, destination(backend.url, timeout=8), lease=2)
     event = post(gateways[0], "slow-one").json()["id"]
     backend.wait_for(lambda seen: any(r.get("answered") == 200 for r in seen), timeout=20)
     time.sleep(1)

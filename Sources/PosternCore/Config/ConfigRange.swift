@@ -20,5 +20,7 @@ public enum ConfigRange {
     /// A Genesys destination's `requestsPerMinute`.
     public static let requestsPerMinute: ClosedRange<Double> = 1...1_000_000
     /// `verify.tolerance`, in seconds: up to a week.
+    /// Seconds a PostgreSQL delivery claim is leased for.
+    public static let lease: ClosedRange<Double> = 1...3600
     public static let tolerance: ClosedRange<Int> = 0...604_800
 }

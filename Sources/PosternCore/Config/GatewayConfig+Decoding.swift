@@ -54,7 +54,16 @@ extension GatewayConfig {
         return AdminConfig(listen: listen, token: token)
     }
 
+    /// `store` is a location (`sqlite:<path>`, `postgres://…`), or `{url: <location>, lease: <seconds>}`.
     static func decodeStore(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> StoreLocation? {
+        guard case .map? = node.value else { return decodeStoreURL(node, lease: nil, baseDirectory: baseDirectory, &problems) }
+        node.rejectUnknownKeys(["url", "lease"], &problems)
+        let lease = node["lease"].seconds(&problems, in: ConfigRange.lease).map { Duration.seconds($0) }
+        return decodeStoreURL(node["url"], lease: lease, baseDirectory: baseDirectory, &problems)
+    }
+
+    private static func decodeStoreURL(_ node: ConfigNode, lease: Duration?, baseDirectory: String,
+                                       _ problems: inout [ConfigProblem]) -> StoreLocation? {
         let text = node.string(&problems) ?? "sqlite:./postern.db"
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
             do {
@@ -63,11 +72,14 @@ extension GatewayConfig {
                 problems.append(ConfigProblem(node.path, error.description))
                 return nil
             }
-            return .postgres(url: text)
+            return .postgres(url: text, lease: lease ?? StoreLocation.defaultLease)
         }
         guard text.hasPrefix("sqlite:"), text.count > 7 else {
             problems.append(ConfigProblem(node.path, "must be sqlite:<file path> or postgres://user@host:port/database"))
             return nil
+        }
+        if lease != nil {
+            problems.append(ConfigProblem(node.path, "takes no lease on SQLite: one process claims, and a claim ends with it"))
         }
         return .sqlite(path: resolve(String(text.dropFirst(7)), against: baseDirectory))
     }

@@ -49,8 +49,12 @@ public struct AdminConfig: Sendable {
 /// Where events are stored.
 public enum StoreLocation: Sendable, Equatable {
     case sqlite(path: String)
-    /// `postgres://user[:password]@host[:port]/database[?sslmode=…]`: one database shared by many instances.
-    case postgres(url: String)
+    /// `postgres://user[:password]@host[:port]/database[?sslmode=…]`: one database shared by many instances. A
+    /// claimed delivery stays with its instance for `lease` (renewed while its attempt runs), so a dead instance's
+    /// work is taken over once its lease ends.
+    case postgres(url: String, lease: Duration = StoreLocation.defaultLease)
+
+    public static let defaultLease: Duration = .seconds(30)
 }
 
 /// Gateway-wide limits; a source may override them.
