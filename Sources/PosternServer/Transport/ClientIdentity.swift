@@ -1,5 +1,7 @@
 import NIOSSL
 import PosternCore
+import SwiftASN1
+import X509
 
 /// Who a verified client certificate says the caller is: its subject (RFC 4514), common names and alternative names,
 /// and how `allowedSubjects` and `allowedSANs` match them: exactly, never by a part that an attacker can add to.
@@ -20,14 +22,21 @@ public struct ClientIdentity: Sendable, Equatable {
         // RFC 4514 writes the most specific attribute first, the reverse of the certificate's order.
         subject = names.reversed().map { "\(Self.label($0.type))=\(Self.escape($0.value))" }.joined(separator: ",")
         commonNames = names.reversed().filter { $0.type == .commonName }.map(\.value)
-        alternativeNames = certificate._subjectAlternativeNames().compactMap { name in
-            let text = String(decoding: name.contents, as: UTF8.self)
-            switch name.nameType {
-            case .dnsName: return SubjectAlternativeName(.dns, text)
-            case .email: return SubjectAlternativeName(.email, text)
-            case .uri: return SubjectAlternativeName(.uri, text)
-            case .ipAddress: return IPAddress(packed: Array(name.contents)).map { SubjectAlternativeName(.ip, $0.description) }
-            default: return nil
+        alternativeNames = Self.alternativeNames(of: certificate)
+    }
+
+    /// The certificate's DNS, email, URI and IP alternative names, read with swift-certificates; none when the
+    /// certificate or its extension cannot be parsed, so `allowedSANs` then matches nothing (fail closed).
+    static func alternativeNames(of certificate: NIOSSLCertificate) -> [SubjectAlternativeName] {
+        guard let der = try? certificate.toDERBytes(), let parsed = try? Certificate(derEncoded: der),
+              let names = try? parsed.extensions.subjectAlternativeNames else { return [] }
+        return names.compactMap { name in
+            switch name {
+            case .dnsName(let text): SubjectAlternativeName(.dns, text)
+            case .rfc822Name(let text): SubjectAlternativeName(.email, text)
+            case .uniformResourceIdentifier(let text): SubjectAlternativeName(.uri, text)
+            case .ipAddress(let octets): IPAddress(packed: Array(octets.bytes)).map { SubjectAlternativeName(.ip, $0.description) }
+            default: nil
             }
         }
     }
