@@ -2,7 +2,7 @@ import Foundation
 import PosternCore
 import Testing
 
-/// Destinations, fulfillment sources and the retry policy: defaults, problems by key path, and the arithmetic.
+/// Destinations and fulfillment sources: defaults, and problems by key path.
 struct DeliveryConfigTests {
     func decode(_ root: [String: ConfigValue]) -> Result<GatewayConfig, ConfigProblems> {
         Result { () throws(ConfigProblems) in try GatewayConfig.decode(ConfigNode(.map(root)), baseDirectory: "/etc/postern") }
@@ -71,58 +71,5 @@ struct DeliveryConfigTests {
         #expect(fulfil.respond?.timeout == 1.5 && fulfil.respond?.upstream == "bot")
         #expect(fulfil.respond?.fallback == [.object(["type": .string("text"), "value": .string("Hold on")])])
         #expect(fulfil.queuedDestinations == ["sync"], "the upstream is called while the caller waits, not queued")
-    }
-
-    @Test func backoffStaysBetweenTheMinimumAndTheGrowingCeiling() {
-        let policy = RetryPolicy(maxAttempts: 10, minDelay: 2, maxDelay: 100)
-        #expect(policy.backoff(afterAttempt: 1, random: 0.99) == 2)
-        #expect(policy.backoff(afterAttempt: 3, random: 0) == 2)
-        #expect(policy.backoff(afterAttempt: 3, random: 0.5) == 2 + (8 - 2) * 0.5)
-        #expect(policy.backoff(afterAttempt: 30, random: 0.999_999) <= 100)
-        #expect(policy.backoff(afterAttempt: 30, random: 0.999_999) > 99)
-    }
-
-    @Test func verdictsFollowTheStatus() {
-        let policy = RetryPolicy(maxAttempts: 3, minDelay: 1, maxDelay: 10, maxAge: 100, retryAfterCap: 30)
-        func verdict(_ result: AttemptResult, attempts: Int = 1, age: Double = 0) -> DeliveryVerdict {
-            policy.decide(result, attempts: attempts, age: age, random: 0)
-        }
-        #expect(verdict(AttemptResult(status: 204)) == .delivered)
-        for status in [408, 429, 500, 503, 301] {
-            #expect(verdict(AttemptResult(status: status)) == .retry(after: 1, reason: AttemptResult(status: status).summary
-                + (status == 301 ? ": redirects are not followed" : "")))
-        }
-        #expect(verdict(AttemptResult(failure: .timeout)) == .retry(after: 1, reason: "timed out"))
-        #expect(verdict(AttemptResult(status: 410, bodyExcerpt: "gone")) == .dead(reason: "HTTP 410: gone"))
-        #expect(verdict(AttemptResult(status: 422)) == .dead(reason: "HTTP 422"))
-        #expect(verdict(AttemptResult(status: 429, retryAfter: 30)) == .retry(after: 30, reason: "HTTP 429"))
-        if case .dead = verdict(AttemptResult(status: 429, retryAfter: 31)) {} else { Issue.record("past the cap must dead-letter") }
-        if case .dead = verdict(AttemptResult(status: 500), attempts: 3) {} else { Issue.record("maxAttempts") }
-        if case .dead = verdict(AttemptResult(status: 500), age: 99.5) {} else { Issue.record("maxAge") }
-    }
-
-    @Test func retryAfterReadsSecondsAndHTTPDates() {
-        let now = Date(timeIntervalSince1970: 784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT
-        #expect(RetryAfter.seconds("120", now: now) == 120)
-        #expect(RetryAfter.seconds("Sun, 06 Nov 1994 08:50:07 GMT", now: now) == 30)
-        #expect(RetryAfter.seconds("Sunday, 06-Nov-94 08:50:37 GMT", now: now) == 60)
-        #expect(RetryAfter.seconds("Sun Nov  6 08:49:47 1994", now: now) == 10)
-        #expect(RetryAfter.seconds("Sun, 06 Nov 1994 08:00:00 GMT", now: now) == 0)
-        #expect(RetryAfter.seconds("soon", now: now) == nil)
-    }
-
-    @Test func theCircuitPausesForRetryAfterAndProbesOnceWhenOpen() {
-        let start = Date(timeIntervalSince1970: 0)
-        var breaker = CircuitBreaker(policy: CircuitBreakerPolicy(failureThreshold: 2, cooldown: 10))
-        breaker.record(AttemptResult(status: 429, retryAfter: 5), now: start)
-        #expect(breaker.admit(now: start.addingTimeInterval(4.9)) == 0 && breaker.state == .closed)
-        #expect(breaker.admit(now: start.addingTimeInterval(5)) == .max)
-        breaker.record(AttemptResult(failure: .timeout), now: start)
-        breaker.record(AttemptResult(status: 502), now: start)
-        #expect(breaker.state == .open && breaker.admit(now: start.addingTimeInterval(9)) == 0)
-        #expect(breaker.admit(now: start.addingTimeInterval(10)) == 1 && breaker.state == .halfOpen)
-        #expect(breaker.admit(now: start.addingTimeInterval(10)) == 0, "one probe at a time")
-        breaker.record(AttemptResult(status: 400), now: start.addingTimeInterval(11))
-        #expect(breaker.state == .closed, "any answer but a 5xx shows the backend is up")
     }
 }

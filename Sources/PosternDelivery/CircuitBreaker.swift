@@ -1,17 +1,5 @@
 import Foundation
-
-/// When a destination's circuit opens, and how long it stays open before a probe.
-public struct CircuitBreakerPolicy: Sendable, Equatable {
-    /// Consecutive outage-like attempts (no answer, or 5xx) that open the circuit.
-    public var failureThreshold: Int
-    /// Seconds the circuit stays open before one probe delivery is let through.
-    public var cooldown: Double
-
-    public init(failureThreshold: Int = 5, cooldown: Double = 30) {
-        self.failureThreshold = failureThreshold
-        self.cooldown = cooldown
-    }
-}
+import PosternCore
 
 /// One destination's circuit breaker. Closed, every due delivery may go; after `failureThreshold` outage-like
 /// attempts in a row it opens and nothing goes (waiting deliveries spend no attempts); after `cooldown` one probe

@@ -1,5 +1,6 @@
 import Foundation
 import PosternCore
+import PosternDelivery
 import Testing
 
 /// The circuit breaker as a value: every transition, with time passed in.

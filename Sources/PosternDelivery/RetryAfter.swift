@@ -1,4 +1,5 @@
 import Foundation
+import PosternCore
 
 /// Reads an HTTP `Retry-After` value: delay seconds, or an HTTP date (IMF-fixdate, RFC 850 or asctime).
 public enum RetryAfter {

@@ -1,3 +1,5 @@
+import PosternCore
+
 /// What one delivery attempt came back with: an HTTP status (with any `Retry-After`), or a failure to get one.
 public struct AttemptResult: Sendable, Equatable {
     /// How an attempt without an HTTP answer failed.
