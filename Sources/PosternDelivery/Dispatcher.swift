@@ -20,7 +20,8 @@ public actor Dispatcher: Service {
     private var breakers: [String: CircuitBreaker]
     /// Destinations that keep a pace (Genesys' requests per minute).
     private var paces: [String: TokenBucket]
-    private var inFlight: [String: Int] = [:]
+    /// Every claimed delivery not yet over, by id: its life, and the task attempting it.
+    private var lives: [Int64: DeliveryLife] = [:]
     private var attempts: [Int64: Task<Void, Never>] = [:]
     private var stopping = false
 
@@ -80,7 +81,7 @@ public actor Dispatcher: Service {
         var started = 0
         for destination in destinations {
             let name = destination.config.name
-            let free = destination.config.concurrency - inFlight[name, default: 0]
+            let free = destination.config.concurrency - lives.values.count { $0.destination == name }
             guard free > 0, let admitted = admit(name), admitted > 0 else { continue }
             let paced = paces[name].map { $0.available(at: now().timeIntervalSince1970) } ?? .max
             let claimed: [DueDelivery]
@@ -93,7 +94,7 @@ public actor Dispatcher: Service {
             if claimed.isEmpty, admitted == 1 { breakers[name]?.cancelProbe() }
             for delivery in claimed {
                 _ = paces[name]?.take(at: now().timeIntervalSince1970)
-                inFlight[name, default: 0] += 1
+                lives[delivery.id] = DeliveryLife(id: delivery.id, destination: name)
                 attempts[delivery.id] = Task { await self.attempt(delivery, to: destination) }
             }
             started += claimed.count
@@ -114,6 +115,11 @@ public actor Dispatcher: Service {
     private func attempt(_ delivery: DueDelivery, to destination: any Destination) async {
         let config = destination.config
         let startedAt = now()
+        guard advance(delivery, { $0.start(at: startedAt) }) else {
+            lives[delivery.id] = nil
+            attempts[delivery.id] = nil
+            return
+        }
         let renewal = renewingLease(of: delivery)
         let result = await destination.attempt(delivery, now: startedAt)
         renewal?.cancel()
@@ -126,20 +132,35 @@ public actor Dispatcher: Service {
             breakers[config.name] = breaker
             if breaker.state != before { observer.circuitChanged(destination: config.name, to: breaker.state) }
         }
+        advance(delivery) { $0.decide(verdict) }
         let record = DeliveryAttempt(destination: config.name, time: startedAt, status: result.status,
                                      latencyMs: (result.latency * 1_000_000).rounded() / 1000,
                                      error: result.classification == .delivered ? nil : result.summary)
         do {
             try await queue.finish(delivery, attempt: record, verdict: verdict, now: finishedAt)
+            advance(delivery) { $0.recorded() }
             observer.attempted(delivery, result: result, verdict: verdict)
         } catch {
             // Not recorded: the delivery stays pending and is attempted again (same Idempotency-Key).
             logger.error("recording a delivery attempt failed", metadata: ["event": "\(delivery.eventID)", "error": "\(error)"])
             await queue.release(delivery)
+            advance(delivery) { $0.release() }
         }
-        inFlight[config.name, default: 1] -= 1
         attempts[delivery.id] = nil
         doorbell.ring()
+    }
+
+    /// Moves a delivery's life one step, and forgets it once it is over. A step out of order is a bug: it is logged
+    /// and refused, and the life stays where it was.
+    @discardableResult
+    private func advance(_ delivery: DueDelivery, _ step: (inout DeliveryLife) -> Bool) -> Bool {
+        guard var life = lives[delivery.id], step(&life) else {
+            logger.error("a delivery's step is out of order", metadata: [
+                "event": "\(delivery.eventID)", "step": "\(lives[delivery.id].map { "\($0.step)" } ?? "none")"])
+            return false
+        }
+        lives[delivery.id] = life.isOver ? nil : life
+        return true
     }
 
     /// Keeps a leased claim (PostgreSQL) alive while its attempt runs, renewing it every third of the lease.

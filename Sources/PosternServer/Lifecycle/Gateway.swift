@@ -95,7 +95,8 @@ public struct Gateway {
     private func openStore(metrics: Metrics, doorbell: Doorbell) async throws -> any EventStore & DeliveryQueue {
         let onCommit: @Sendable (CommitReport) -> Void = { report in
             if report.batchSize > 0 {
-                metrics.recordCommit(batchSize: report.batchSize, seconds: report.duration.seconds)
+                metrics.storeCommitDuration.record(report.duration)
+                metrics.storeCommitBatchSize.record(Double(report.batchSize))
             }
             if report.queuedDeliveries > 0 { doorbell.ring() }
         }

@@ -25,8 +25,8 @@ public struct DecisionObserver: Sendable {
             correlationId: decision.correlationID,
             scheme: decision.verification?.scheme, secretIndex: decision.verification?.secretIndex, answer: decision.answer,
             latencyMs: (decision.latency.seconds * 1_000_000).rounded() / 1000))
-        metrics.recordRequest(source: decision.source ?? "", outcome: outcome, reason: decision.reason.rawValue,
-                              seconds: decision.latency.seconds)
+        metrics.requests(source: decision.source ?? "", outcome: outcome, reason: decision.reason.rawValue).increment()
+        metrics.requestDuration(source: decision.source ?? "").record(decision.latency)
         if let source = decision.source {
             summary.record(source: source, reason: decision.reason, at: decision.time)
         }

@@ -22,10 +22,8 @@ public struct DeliveryMonitor: DeliveryObserver {
         case .retry: "retry"
         case .dead: "dead"
         }
-        metrics.increment("postern_delivery_attempts_total", help: "Delivery attempts by destination and outcome.",
-                          labels: ["destination": delivery.destination, "outcome": outcome])
-        metrics.observe("postern_delivery_duration_seconds", help: "Time one delivery attempt took.",
-                        labels: ["destination": delivery.destination], value: result.latency, buckets: Metrics.latencyBuckets)
+        metrics.deliveryAttempts(destination: delivery.destination, outcome: outcome).increment()
+        metrics.deliveryDuration(destination: delivery.destination).record(.seconds(result.latency))
         if case .dead(var reason) = verdict {
             // The backend's answer body stays in the store (`deliveries list`), out of the audit log.
             if case .permanent = result.classification { reason = result.summary }
@@ -41,8 +39,7 @@ public struct DeliveryMonitor: DeliveryObserver {
         case .halfOpen: 1
         case .open: 2
         }
-        metrics.set("postern_delivery_circuit_state", help: "Circuit breaker state: 0 closed, 1 half-open (probing), 2 open.",
-                    labels: ["destination": destination], to: value)
+        metrics.circuitState(destination: destination).set(to: value)
     }
 
     /// Sets the queue-depth gauges from the store, before a scrape.
@@ -51,8 +48,7 @@ public struct DeliveryMonitor: DeliveryObserver {
         let byName = Dictionary(uniqueKeysWithValues: depths.map { ($0.destination, $0) })
         for name in Set(destinations.map(\.name)).union(byName.keys) {
             for (state, count) in [("pending", byName[name]?.pending ?? 0), ("dead", byName[name]?.dead ?? 0)] {
-                metrics.set("postern_delivery_queue_depth", help: "Deliveries waiting (pending) or given up (dead), by destination.",
-                            labels: ["destination": name, "state": state], to: Double(count))
+                metrics.queueDepth(destination: name, state: state).set(to: Double(count))
             }
         }
     }

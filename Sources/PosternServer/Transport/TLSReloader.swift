@@ -47,13 +47,11 @@ public struct TLSReloader: Service {
         for (listener, store) in stores.sorted(by: { $0.key < $1.key }) {
             switch store.reload(force: force) {
             case .success?:
-                metrics.increment("postern_tls_reloads_total", help: "TLS certificate and client CA reloads.",
-                                  labels: ["listener": listener, "result": "ok"])
+                metrics.tlsReloads(listener: listener, result: "ok").increment()
                 logger.info("TLS files reloaded", metadata: ["listener": "\(listener)", "cause": "\(cause)"])
             case .failure(let failure)?:
                 failed[listener] = failure.description
-                metrics.increment("postern_tls_reloads_total", help: "TLS certificate and client CA reloads.",
-                                  labels: ["listener": listener, "result": "failed"])
+                metrics.tlsReloads(listener: listener, result: "failed").increment()
                 logger.error("TLS reload failed; keeping the last good certificates",
                              metadata: ["listener": "\(listener)", "file": "\(failure.file)", "reason": "\(failure.reason)"])
             case nil:
