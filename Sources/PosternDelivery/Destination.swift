@@ -10,10 +10,10 @@ public protocol Destination: Sendable {
 /// Builds the destination a configuration describes: plain HTTP, or Genesys Cloud Open Messaging.
 public enum Destinations {
     public static func make(_ config: DestinationConfig, client: DeliveryClient,
-                            now: @escaping @Sendable () -> Date = Date.init) -> any Destination {
+                            clock: WallClock = .system) -> any Destination {
         if let genesys = config.genesys {
             return GenesysDestination(config: config, settings: genesys, client: client,
-                                      tokens: OAuthTokenProvider(settings: genesys, client: client, now: now))
+                                      tokens: OAuthTokenProvider(settings: genesys, client: client, clock: clock))
         }
         return HTTPDestination(config: config, client: client)
     }

@@ -12,7 +12,7 @@ public actor Dispatcher: Service {
     private let destinations: [any Destination]
     private let observer: any DeliveryObserver
     private let doorbell: Doorbell
-    private let now: @Sendable () -> Date
+    private let clock: WallClock
     private let random: @Sendable () -> Double
     private let pollInterval: Duration
     private let logger: Logger
@@ -27,15 +27,15 @@ public actor Dispatcher: Service {
 
     public init(queue: any DeliveryQueue, destinations: [DestinationConfig], client: DeliveryClient,
                 observer: any DeliveryObserver, doorbell: Doorbell = Doorbell(), pollInterval: Duration = .milliseconds(500),
-                logger: Logger, now: @escaping @Sendable () -> Date = Date.init,
+                logger: Logger, clock: WallClock = .system,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.queue = queue
-        self.destinations = destinations.map { Destinations.make($0, client: client, now: now) }
+        self.destinations = destinations.map { Destinations.make($0, client: client, clock: clock) }
         self.observer = observer
         self.doorbell = doorbell
         self.pollInterval = pollInterval
         self.logger = logger
-        self.now = now
+        self.clock = clock
         self.random = random
         self.breakers = Dictionary(uniqueKeysWithValues: destinations.map { ($0.name, CircuitBreaker(policy: $0.circuit)) })
         self.paces = Dictionary(uniqueKeysWithValues: destinations.compactMap { config in config.pace.map { (config.name, TokenBucket($0)) } })
@@ -83,17 +83,17 @@ public actor Dispatcher: Service {
             let name = destination.config.name
             let free = destination.config.concurrency - lives.values.count { $0.destination == name }
             guard free > 0, let admitted = admit(name), admitted > 0 else { continue }
-            let paced = paces[name].map { $0.available(at: now().timeIntervalSince1970) } ?? .max
+            let paced = paces[name].map { $0.available(at: clock.now.timeIntervalSince1970) } ?? .max
             let claimed: [DueDelivery]
             do {
-                claimed = paced > 0 ? try await queue.claimDue(destination: name, now: now(), limit: min(free, admitted, paced)) : []
+                claimed = paced > 0 ? try await queue.claimDue(destination: name, now: clock.now, limit: min(free, admitted, paced)) : []
             } catch {
                 logger.error("claiming deliveries failed", metadata: ["destination": "\(name)", "error": "\(error)"])
                 claimed = []
             }
             if claimed.isEmpty, admitted == 1 { breakers[name]?.cancelProbe() }
             for delivery in claimed {
-                _ = paces[name]?.take(at: now().timeIntervalSince1970)
+                _ = paces[name]?.take(at: clock.now.timeIntervalSince1970)
                 lives[delivery.id] = DeliveryLife(id: delivery.id, destination: name)
                 attempts[delivery.id] = Task { await self.attempt(delivery, to: destination) }
             }
@@ -106,7 +106,7 @@ public actor Dispatcher: Service {
     private func admit(_ destination: String) -> Int? {
         guard var breaker = breakers[destination] else { return nil }
         let before = breaker.state
-        let admitted = breaker.admit(now: now())
+        let admitted = breaker.admit(now: clock.now)
         breakers[destination] = breaker
         if breaker.state != before { observer.circuitChanged(destination: destination, to: breaker.state) }
         return admitted
@@ -114,7 +114,7 @@ public actor Dispatcher: Service {
 
     private func attempt(_ delivery: DueDelivery, to destination: any Destination) async {
         let config = destination.config
-        let startedAt = now()
+        let startedAt = clock.now
         guard advance(delivery, { $0.start(at: startedAt) }) else {
             lives[delivery.id] = nil
             attempts[delivery.id] = nil
@@ -123,7 +123,7 @@ public actor Dispatcher: Service {
         let renewal = renewingLease(of: delivery)
         let result = await destination.attempt(delivery, now: startedAt)
         renewal?.cancel()
-        let finishedAt = now()
+        let finishedAt = clock.now
         let verdict = config.retry.decide(result, attempts: delivery.attempts + 1,
                                           age: finishedAt.timeIntervalSince(delivery.enqueuedAt), random: random())
         if var breaker = breakers[config.name] {
@@ -166,12 +166,12 @@ public actor Dispatcher: Service {
     /// Keeps a leased claim (PostgreSQL) alive while its attempt runs, renewing it every third of the lease.
     private func renewingLease(of delivery: DueDelivery) -> Task<Void, Never>? {
         guard let lease = queue.lease else { return nil }
-        let queue = queue, now = now
+        let queue = queue, clock = clock
         return Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: lease / 3)
                 guard !Task.isCancelled else { return }
-                await queue.renewLease(delivery, now: now())
+                await queue.renewLease(delivery, now: clock.now)
             }
         }
     }

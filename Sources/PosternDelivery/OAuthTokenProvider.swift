@@ -15,19 +15,19 @@ public actor OAuthTokenProvider {
 
     private let settings: GenesysSettings
     private let client: DeliveryClient
-    private let now: @Sendable () -> Date
+    private let clock: WallClock
     private var current: Token?
     private var refreshing: Task<Token, any Error>?
 
-    public init(settings: GenesysSettings, client: DeliveryClient, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(settings: GenesysSettings, client: DeliveryClient, clock: WallClock = .system) {
         self.settings = settings
         self.client = client
-        self.now = now
+        self.clock = clock
     }
 
     /// A token good for at least a minute more; throws `TokenFailure` when the login host refuses or fails.
     public func token() async throws -> String {
-        if let current, now() < current.expiresAt.addingTimeInterval(-Self.refreshMargin) { return current.value }
+        if let current, clock.now < current.expiresAt.addingTimeInterval(-Self.refreshMargin) { return current.value }
         if let refreshing { return try await refreshing.value.value }
         let request = Task { try await self.requestToken() }
         refreshing = request
@@ -48,7 +48,7 @@ public actor OAuthTokenProvider {
             ("Authorization", "Basic \(credentials)"), ("Content-Type", "application/x-www-form-urlencoded"),
             ("Accept", "application/json"),
         ], body: Array("grant_type=client_credentials".utf8))
-        let issuedAt = now()
+        let issuedAt = clock.now
         let answer: DeliveryClient.Answer
         do {
             answer = try await client.send(request, timeout: 10)

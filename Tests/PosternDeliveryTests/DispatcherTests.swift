@@ -44,7 +44,7 @@ struct Harness {
                                             concurrency: concurrency)
         let clock = clock
         dispatcher = Dispatcher(queue: store, destinations: [destination], client: client, observer: observer,
-                                logger: Logger(label: "test"), now: { clock.now }, random: { 0.5 })
+                                logger: Logger(label: "test"), clock: WallClock { clock.now }, random: { 0.5 })
     }
 
     func ingest(_ key: String, headers: [(name: String, value: String)] = [("Content-Type", "application/json")],
@@ -275,7 +275,7 @@ struct DispatcherTests {
         let clock = harness.clock
         let dispatcher = Dispatcher(queue: harness.store, destinations: [DestinationConfig(name: "backend", url: harness.backend.url)],
                                     client: harness.client, observer: harness.observer, pollInterval: .milliseconds(5),
-                                    logger: Logger(label: "test"), now: { clock.now })
+                                    logger: Logger(label: "test"), clock: WallClock { clock.now })
         let running = Task { try await dispatcher.run() }
         var ids: [String] = []
         for index in 0..<300 { ids.append(try await harness.ingest("e\(index)")) }

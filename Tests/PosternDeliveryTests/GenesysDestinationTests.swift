@@ -29,7 +29,7 @@ struct GenesysDestinationTests {
                                             concurrency: 8, genesys: settings)
         let clock = clock
         return Dispatcher(queue: store, destinations: [destination], client: client, observer: RecordingObserver(),
-                          logger: Logger(label: "test"), now: { clock.now }, random: { 0 })
+                          logger: Logger(label: "test"), clock: WallClock { clock.now }, random: { 0 })
     }
 
     @discardableResult

@@ -26,13 +26,13 @@ struct GuardTests {
             rateLimit: {perSecond: 2, burst: 3}
         """
 
-    func live(_ gateway: TestGateway, trusted: Bool, clock: @escaping @Sendable () -> Double = { 0 },
+    func live(_ gateway: TestGateway, trusted: Bool, elapsed: @escaping @Sendable () -> Duration = { .zero },
               _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let store = try await gateway.openStore()
         let responder = IngestResponder(
             sources: gateway.sources, store: store, observer: gateway.observer,
             callers: CallerResolver(trustedProxies: trusted ? [CIDR("127.0.0.1/32")!] : []),
-            rateLimiter: RateLimiter(sources: gateway.sources.sources, clock: clock), clock: { TestGateway.now })
+            rateLimiter: RateLimiter(sources: gateway.sources.sources, elapsed: elapsed), clock: WallClock { TestGateway.now })
         try await Application(responder: responder).test(.live, body)
         try await store.close()
     }
@@ -74,7 +74,7 @@ struct GuardTests {
     @Test func rateLimitAllowsTheBurstThenAnswers429WithRetryAfter() async throws {
         let gateway = try TestGateway(Self.yaml)
         let now = Mutex(50.0)
-        try await live(gateway, trusted: false, clock: { now.withLock { $0 } }) { client in
+        try await live(gateway, trusted: false, elapsed: { .seconds(now.withLock { $0 }) }) { client in
             for _ in 0..<3 {
                 let response = try await post(client, "/open")
                 #expect(response.status == .ok)

@@ -21,7 +21,7 @@ struct RateLimiterTests {
     }
 
     func limiter(_ clock: Clock = Clock()) throws -> RateLimiter {
-        RateLimiter(sources: try TestGateway(Self.yaml).sources.sources, clock: { clock.seconds.withLock { $0 } })
+        RateLimiter(sources: try TestGateway(Self.yaml).sources.sources, elapsed: { .seconds(clock.seconds.withLock { $0 }) })
     }
 
     @Test func refusedRequestsSpendTheirCallersBucketOnly() throws {

@@ -35,7 +35,7 @@ struct TestGateway {
 
     /// Runs `body` against the webhook listener's responder, with the clock pinned at `now`.
     func withIngest(store: any EventStore, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let responder = IngestResponder(sources: sources, store: store, observer: observer, clock: { Self.now })
+        let responder = IngestResponder(sources: sources, store: store, observer: observer, clock: WallClock { Self.now })
         try await Application(responder: responder).test(.router, body)
     }
 

@@ -79,11 +79,11 @@ class Gateway:
             if self.process.poll() is not None:
                 raise RuntimeError(f"postern exited with {self.process.returncode}: {self.log.read_text()}")
             try:
-                if requests.get(self.admin_url + "/readyz", timeout=1).status_code == 200:
-                    requests.get(self.url + "/", timeout=1)
+                if requests.get(self.admin_url + "/readyz", timeout=2).status_code == 200:
+                    requests.get(self.url + "/", timeout=2)
                     return self
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or a busy machine slow to answer the first request: ask again
             time.sleep(0.1)
         raise RuntimeError("postern did not become ready in 30 s")
 

@@ -19,7 +19,7 @@ let configuration = """
     """
 let plan = try! ConfigFile.load(text: configuration, baseDirectory: "/", environment: [:])
 let sources = plan.sources
-let guards = RequestGuards(sources: sources, rateLimiter: RateLimiter(sources: sources.sources, clock: { 0 }))
+let guards = RequestGuards(sources: sources, rateLimiter: RateLimiter(sources: sources.sources, elapsed: { .zero }))
 let callers = CallerResolver(trustedProxies: plan.config.trustedProxies)
 let peer = IPAddress("127.0.0.1")!
 let now = Date(timeIntervalSince1970: 1_764_064_800)

@@ -9,7 +9,7 @@ import PosternVerify
 public enum AdminRouter {
     public static func make(sources: SourceTable, observer: DecisionObserver, readiness: Readiness,
                             reloader: TLSReloader? = nil, token: String?, deliveries: DeliveryAdmin? = nil,
-                            clock: @escaping @Sendable () -> Date = Date.init) -> Router<BasicRequestContext> {
+                            clock: WallClock = .system) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("/healthz") { _, _ in JSONResponse.encoded(status: 200, StatusAnswer(status: "ok")) }
         router.get("/readyz") { _, _ in
@@ -46,7 +46,7 @@ public enum AdminRouter {
             guard let name = context.parameters.get("name"), let source = sources.source(named: name) else {
                 return JSONResponse.refusal(Refusal(.unknownSource, "no source has that name"))
             }
-            return try await verify(request, source: source, now: clock())
+            return try await verify(request, source: source, now: clock.now)
         }
         return router
     }

@@ -21,13 +21,13 @@ public struct IngestResponder: HTTPResponder {
     let fulfiller: Fulfiller
     /// Whether connections carry TLS, so a client certificate is worth asking the connection for.
     let isTLS: Bool
-    let clock: @Sendable () -> Date
+    let clock: WallClock
 
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
     public init(sources: SourceTable, store: any EventStore, observer: DecisionObserver,
                 callers: CallerResolver = CallerResolver(trustedProxies: []), rateLimiter: RateLimiter? = nil,
-                fulfiller: Fulfiller = Fulfiller(), isTLS: Bool = false, clock: @escaping @Sendable () -> Date = Date.init) {
+                fulfiller: Fulfiller = Fulfiller(), isTLS: Bool = false, clock: WallClock = .system) {
         let rateLimiter = rateLimiter ?? RateLimiter(sources: sources.sources)
         self.guards = RequestGuards(sources: sources, rateLimiter: rateLimiter)
         self.store = store
@@ -43,7 +43,7 @@ public struct IngestResponder: HTTPResponder {
         let started = ContinuousClock.now
         let caller = callers.caller(peer: context.peer,
                                     forwardedFor: request.headers[values: Self.forwardedFor])
-        var decision = Decision(time: clock(), method: request.method.rawValue, path: request.uri.path,
+        var decision = Decision(time: clock.now, method: request.method.rawValue, path: request.uri.path,
                                 caller: caller?.description)
         if isTLS { decision.clientIdentity = await context.clientIdentity() }
         let response = await answer(request, caller: caller, &decision)
@@ -110,7 +110,7 @@ public struct IngestResponder: HTTPResponder {
             decision.status = 200
             decision.eventID = id
             if let respond = source.config.respond {
-                let (response, how) = await fulfiller.answer(event, id: id, document: document, respond: respond, now: clock())
+                let (response, how) = await fulfiller.answer(event, id: id, document: document, respond: respond, now: clock.now)
                 decision.answer = how
                 return response
             }

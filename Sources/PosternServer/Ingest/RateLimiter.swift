@@ -22,10 +22,10 @@ public final class RateLimiter: Sendable {
     private let limits: [String: RateLimit]
     private let buckets: Mutex<[String: TokenBucket]>
     private let refusals: Mutex<[Caller: TokenBucket]>
-    /// Seconds on a monotonic clock; tests pass their own.
-    private let clock: @Sendable () -> Double
+    /// Time elapsed on `ContinuousClock` since the limiter was made: the buckets' time line. Tests pass their own.
+    private let elapsed: @Sendable () -> Duration
 
-    public init(sources: [Source], clock: @escaping @Sendable () -> Double = RateLimiter.monotonicSeconds) {
+    public init(sources: [Source], elapsed: (@Sendable () -> Duration)? = nil) {
         var limits: [String: RateLimit] = [:]
         for source in sources {
             if let limit = source.rateLimit { limits[source.name] = limit }
@@ -33,12 +33,13 @@ public final class RateLimiter: Sendable {
         self.limits = limits
         self.buckets = Mutex(limits.mapValues(TokenBucket.init))
         self.refusals = Mutex([:])
-        self.clock = clock
+        let start = ContinuousClock.now
+        self.elapsed = elapsed ?? { ContinuousClock.now - start }
     }
 
     /// Takes a token of the source's budget for a verified request; a refusal carries the whole seconds until one is back.
     public func admit(_ source: String) -> Refusal? {
-        let now = clock()
+        let now = elapsed().seconds
         let answer = buckets.withLock { buckets -> TokenBucket.Answer in
             buckets[source]?.take(at: now) ?? .allowed
         }
@@ -48,7 +49,7 @@ public final class RateLimiter: Sendable {
     /// Whether this caller has sent the source more refused requests than its rate allows; checked before the body.
     public func throttled(_ source: String, caller: IPAddress?) -> Refusal? {
         guard limits[source] != nil else { return nil }
-        let now = clock()
+        let now = elapsed().seconds
         let available = refusals.withLock { refusals in
             let own = refusals[Caller(source: source, address: caller)]
             let shared = refusals.count >= Self.maxTrackedCallers ? refusals[Caller(source: source, address: nil)] : nil
@@ -61,7 +62,7 @@ public final class RateLimiter: Sendable {
     /// Counts a request from this caller that verification (or the body limit) refused.
     public func recordRefusal(_ source: String, caller: IPAddress?) {
         guard let limit = limits[source] else { return }
-        let now = clock()
+        let now = elapsed().seconds
         refusals.withLock { refusals in
             var key = Caller(source: source, address: caller)
             if refusals[key] == nil, refusals.count >= Self.maxTrackedCallers {
@@ -75,11 +76,5 @@ public final class RateLimiter: Sendable {
     private static func refusal(_ answer: TokenBucket.Answer, _ message: String) -> Refusal? {
         guard case .limited(let retryAfter) = answer else { return nil }
         return Refusal(.rateLimited, message, retryAfter: max(1, Int(saturating: retryAfter.rounded(.up))))
-    }
-
-    public static func monotonicSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PosternCore
 import PosternStore
 import ServiceLifecycle
 
@@ -11,16 +12,16 @@ public struct RetentionService: Service {
     let interval: Duration
     let batch: Int
     let logger: Logger
-    let now: @Sendable () -> Date
+    let clock: WallClock
 
     public init(store: any EventStore, retention: Double, interval: Duration = .seconds(600), batch: Int = 1000,
-                logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+                logger: Logger, clock: WallClock = .system) {
         self.store = store
         self.retention = retention
         self.interval = interval
         self.batch = batch
         self.logger = logger
-        self.now = now
+        self.clock = clock
     }
 
     public func run() async throws {
@@ -36,7 +37,7 @@ public struct RetentionService: Service {
     /// Prunes batch after batch until nothing old is left; returns how many events went.
     @discardableResult
     public func pruneOnce() async -> Int {
-        let cutoff = now().addingTimeInterval(-retention)
+        let cutoff = clock.now.addingTimeInterval(-retention)
         var pruned = 0
         do {
             while !Task.isCancelled {

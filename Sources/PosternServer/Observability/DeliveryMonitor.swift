@@ -8,9 +8,9 @@ import PosternStore
 public struct DeliveryMonitor: DeliveryObserver {
     let metrics: Metrics
     let audit: AuditLog
-    let clock: @Sendable () -> Date
+    let clock: WallClock
 
-    public init(metrics: Metrics, audit: AuditLog, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(metrics: Metrics, audit: AuditLog, clock: WallClock = .system) {
         self.metrics = metrics
         self.audit = audit
         self.clock = clock
@@ -27,7 +27,7 @@ public struct DeliveryMonitor: DeliveryObserver {
         if case .dead(var reason) = verdict {
             // The backend's answer body stays in the store (`deliveries list`), out of the audit log.
             if case .permanent = result.classification { reason = result.summary }
-            audit.write(DeliveryAuditRecord(time: clock(), decision: "dead_lettered", source: delivery.source,
+            audit.write(DeliveryAuditRecord(time: clock.now, decision: "dead_lettered", source: delivery.source,
                                             destination: delivery.destination, eventId: delivery.eventID,
                                             attempts: delivery.attempts + 1, status: result.status, reason: reason))
         }
