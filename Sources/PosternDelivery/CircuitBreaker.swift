@@ -71,7 +71,7 @@ public struct CircuitBreaker: Sendable {
         case .closed(let failures) where failures + 1 < policy.failureThreshold:
             phase = .closed(failures: failures + 1)
         case .closed, .open, .halfOpen:
-            phase = .open(until: now.addingTimeInterval(policy.cooldown))
+            phase = .open(until: now.addingTimeInterval(policy.cooldown.seconds))
         }
     }
 }

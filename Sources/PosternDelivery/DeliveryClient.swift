@@ -28,13 +28,13 @@ public final class DeliveryClient: Sendable {
         public var body: [UInt8]
     }
 
-    /// Sends the request and reads the answer within `timeout` seconds.
-    public func send(_ request: OutgoingRequest, timeout: Double) async throws -> Answer {
+    /// Sends the request and reads the answer within `timeout`.
+    public func send(_ request: OutgoingRequest, timeout: Duration) async throws -> Answer {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         if request.method != "GET" { outgoing.body = .bytes(ByteBuffer(bytes: request.body)) }
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout * 1_000_000_000))
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
         let response = try await client.execute(outgoing, deadline: deadline)
         var body = ByteBuffer()
         for try await var chunk in response.body {
@@ -48,7 +48,7 @@ public final class DeliveryClient: Sendable {
     }
 
     /// One delivery attempt: the answer's status, or why there was none, and how long it took.
-    public func attempt(_ request: OutgoingRequest, timeout: Double, now: Date) async -> AttemptResult {
+    public func attempt(_ request: OutgoingRequest, timeout: Duration, now: Date) async -> AttemptResult {
         let started = ContinuousClock.now
         do {
             let answer = try await send(request, timeout: timeout)

@@ -52,7 +52,7 @@ public struct GenesysAPI: Sendable {
         let request = OutgoingRequest(method: method, url: settings.apiBase + path, headers: [
             ("Authorization", "Bearer \(token)"), ("Content-Type", "application/json"), ("Accept", "application/json"),
         ], body: body)
-        let answer = try await client.send(request, timeout: 30)
+        let answer = try await client.send(request, timeout: .seconds(30))
         switch answer.status {
         case 200..<300:
             return (try? JSONParser.parse(answer.body)) ?? .object([:])

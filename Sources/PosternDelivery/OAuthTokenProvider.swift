@@ -51,7 +51,7 @@ public actor OAuthTokenProvider {
         let issuedAt = clock.now
         let answer: DeliveryClient.Answer
         do {
-            answer = try await client.send(request, timeout: 10)
+            answer = try await client.send(request, timeout: .seconds(10))
         } catch {
             throw TokenFailure(result: AttemptResult(failure: DeliveryClient.failure(error)))
         }

@@ -5,11 +5,11 @@ import PosternCore
 /// 2xx JSON answer within the time allowed is the answer to pass back.
 public enum UpstreamCall {
     /// The upstream's JSON answer, or why there is none (timed out, refused, not JSON).
-    public static func answer(_ delivery: DueDelivery, upstream: DestinationConfig, within seconds: Double,
+    public static func answer(_ delivery: DueDelivery, upstream: DestinationConfig, within limit: Duration,
                               client: DeliveryClient, now: Date) async -> Result<[UInt8], UpstreamFailure> {
         let request = OutgoingRequest(delivery, to: upstream, now: now)
         do {
-            let answer = try await client.send(request, timeout: min(seconds, upstream.timeout))
+            let answer = try await client.send(request, timeout: min(limit, upstream.timeout))
             guard (200..<300).contains(answer.status) else { return .failure(UpstreamFailure(reason: "HTTP \(answer.status)")) }
             guard (try? JSONParser.parse(answer.body)) != nil else {
                 return .failure(UpstreamFailure(reason: "the answer is not JSON"))

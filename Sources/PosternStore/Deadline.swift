@@ -1,10 +1,10 @@
 import Synchronization
 
-/// Runs `operation`, giving up with `StoreTimeout` after `seconds`: a server store that does not answer (PostgreSQL
+/// Runs `operation`, giving up with `StoreTimeout` after `limit`: a server store that does not answer (PostgreSQL
 /// down, the pool waiting for a connection) must turn into a quick 503, not a hung request. The operation is
 /// cancelled, but not awaited: a commit still in flight may land later (a retry of the event is then a duplicate).
 /// When the operation wins, its timer is cancelled rather than left sleeping.
-func withDeadline<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         let outcome = FirstOutcome(continuation)
         let timer = Mutex<Task<Void, Never>?>(nil)
@@ -18,8 +18,8 @@ func withDeadline<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendab
             if outcome.resume(with: result) { timer.withLock { $0?.cancel() } }
         }
         let sleeper = Task {
-            guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }
-            if outcome.resume(with: .failure(StoreTimeout(seconds: seconds))) { work.cancel() }
+            guard (try? await Task.sleep(for: limit)) != nil else { return }
+            if outcome.resume(with: .failure(StoreTimeout(after: limit))) { work.cancel() }
         }
         timer.withLock { $0 = sleeper }
         if outcome.isResumed { sleeper.cancel() }   // the operation won before the timer was stored
@@ -47,6 +47,6 @@ private final class FirstOutcome<T: Sendable>: Sendable {
 
 /// The store did not answer in time.
 public struct StoreTimeout: Error, CustomStringConvertible {
-    public var seconds: Double
-    public var description: String { "the store did not answer within \(seconds) s" }
+    public var after: Duration
+    public var description: String { "the store did not answer within \(after.seconds) s" }
 }

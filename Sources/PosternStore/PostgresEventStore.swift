@@ -12,8 +12,8 @@ import PostgresNIO
 /// dispatchers of every instance share the outbox and a dead instance's work is taken over when its lease ends.
 public actor PostgresEventStore: EventStore {
     static let maxBatch = 256
-    /// Seconds a commit may take before its requests are answered 503 (the server is down or unreachable).
-    static let commitDeadline = 3.0
+    /// How long a commit may take before its requests are answered 503 (the server is down or unreachable).
+    static let commitDeadline: Duration = .seconds(3)
     /// After a failed commit, inserts fail at once for this long (503 quickly while the server is down), then one
     /// batch tries again.
     static let failFastWindow: Duration = .seconds(1)
@@ -141,7 +141,7 @@ public actor PostgresEventStore: EventStore {
             queue.removeFirst(batch.count)
             let started = ContinuousClock.now
             if let failingUntil, started < failingUntil {
-                for pending in batch { pending.continuation.resume(throwing: StoreTimeout(seconds: Self.commitDeadline)) }
+                for pending in batch { pending.continuation.resume(throwing: StoreTimeout(after: Self.commitDeadline)) }
                 continue
             }
             do {
@@ -243,7 +243,7 @@ public actor PostgresEventStore: EventStore {
         let client = client, logger = logger
         let probe: PostgresQuery = failingUntil == nil
             ? "SELECT 1" : "UPDATE postern_migrations SET applied_at = applied_at WHERE version = 1"
-        guard (try? await withDeadline(2) { try await client.query(probe, logger: logger) }) != nil else { return false }
+        guard (try? await withDeadline(.seconds(2)) { try await client.query(probe, logger: logger) }) != nil else { return false }
         failingUntil = nil
         return true
     }

@@ -15,7 +15,7 @@ public enum PostgresURL {
             database: location.database, tls: tls)
         configuration.options.additionalStartupParameters = location.synchronousCommit.map { [("synchronous_commit", $0)] } ?? []
         configuration.options.maximumConnections = 16
-        configuration.options.connectTimeout = .milliseconds(Int64(location.connectTimeout * 1000))
+        configuration.options.connectTimeout = location.connectTimeout
         return configuration
     }
 
@@ -29,7 +29,7 @@ public enum PostgresURL {
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: tls)
-        configuration.options.connectTimeout = .milliseconds(Int64(location.connectTimeout * 1000))
+        configuration.options.connectTimeout = TimeAmount(location.connectTimeout)
         configuration.options.additionalStartupParameters = location.synchronousCommit.map { [("synchronous_commit", $0)] } ?? []
         return configuration
     }

@@ -26,7 +26,7 @@ struct CheckCommand: AsyncParsableCommand {
             guard source.verifier.timestampIsSigned == false else { return nil }
             return "sources[\(index)] (\(source.name)): \(source.verifier.presetName) does not sign its timestamp, so a"
                 + " captured request resent with a fresh timestamp passes the window; only the signature dedup refuses it,"
-                + " and retention (\(Int(saturating: retention)) s) ends that when the event is pruned"
+                + " and retention (\(Int(saturating: retention.seconds)) s) ends that when the event is pruned"
         }
     }
 }

@@ -104,7 +104,7 @@ struct GenesysCommand: AsyncParsableCommand {
             let base = url ?? "\(listener.tls == nil ? "http" : "https")://\(listener.address)"
             let request = OutgoingRequest(url: base + sourceConfig.path, headers: [("Content-Type", "application/json")] + headers,
                                           body: body)
-            let answer = try await DeliveryClient.with { client in try await client.send(request, timeout: 10) }
+            let answer = try await DeliveryClient.with { client in try await client.send(request, timeout: .seconds(10)) }
             let text = String(decoding: answer.body, as: UTF8.self)
             print("\(answer.status) \(text.escapingControlCharacters)")
             if !(200..<300).contains(answer.status) { throw ExitCode(1) }

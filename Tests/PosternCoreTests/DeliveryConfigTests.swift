@@ -29,12 +29,12 @@ struct DeliveryConfigTests {
             "sources": .list([source(["destinations": .list([.string("crm"), .string("audit")])])]),
         ]).get()
         let crm = try #require(config.destination(named: "crm"))
-        #expect(crm.timeout == 10 && crm.retry == RetryPolicy() && crm.circuit == CircuitBreakerPolicy() && crm.signingSecret == nil)
+        #expect(crm.timeout == .seconds(10) && crm.retry == RetryPolicy() && crm.circuit == CircuitBreakerPolicy() && crm.signingSecret == nil)
         #expect(RetryPolicy().retryAfterCap == 180)
         let audit = try #require(config.destination(named: "audit"))
-        #expect(audit.timeout == 2.5 && audit.headers.map(\.name) == ["Authorization"] && audit.forwardHeaders == ["user-agent"])
+        #expect(audit.timeout == .milliseconds(2500) && audit.headers.map(\.name) == ["Authorization"] && audit.forwardHeaders == ["user-agent"])
         #expect(audit.retry == RetryPolicy(maxAttempts: 3, minDelay: 0.5, maxDelay: 30, maxAge: 600, retryAfterCap: 60))
-        #expect(audit.circuit == CircuitBreakerPolicy(failureThreshold: 2, cooldown: 10))
+        #expect(audit.circuit == CircuitBreakerPolicy(failureThreshold: 2, cooldown: .seconds(10)))
         #expect(audit.signingSecret == secret && audit.concurrency == 2)
         #expect(config.sources[0].destinations == ["crm", "audit"] && config.sources[0].queuedDestinations == ["crm", "audit"])
     }
@@ -68,7 +68,7 @@ struct DeliveryConfigTests {
         ]).get()
         let fulfil = config.sources[0]
         #expect(fulfil.mode == .fulfillment && fulfil.onDuplicate == .conflict)
-        #expect(fulfil.respond?.timeout == 1.5 && fulfil.respond?.upstream == "bot")
+        #expect(fulfil.respond?.timeout == .milliseconds(1500) && fulfil.respond?.upstream == "bot")
         #expect(fulfil.respond?.fallback == [.object(["type": .string("text"), "value": .string("Hold on")])])
         #expect(fulfil.queuedDestinations == ["sync"], "the upstream is called while the caller waits, not queued")
     }

@@ -55,7 +55,7 @@ struct ListenerConfigTests {
         #expect(decoded.rateLimit == RateLimit(perSecond: 2.5, burst: 3))
         #expect(decoded.requiresClientCertificate, "allowedSubjects implies a client certificate")
         #expect(config.trustedProxies.map(\.description) == ["127.0.0.1"])
-        #expect(config.connections == ConnectionLimits(bodyTimeout: 2.5))
+        #expect(config.connections == ConnectionLimits(bodyTimeout: .milliseconds(2500)))
         let bad: ConfigValue = .map(["name": .string("b"), "path": .string("/b"), "verify": .map(["preset": .string("none")]),
                                      "allowIPs": .list([.string("10.0.0.0/40")]), "rateLimit": .map(["burst": .int(3)])])
         do {

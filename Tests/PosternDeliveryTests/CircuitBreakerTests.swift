@@ -8,13 +8,13 @@ struct CircuitBreakerTests {
     let start = Date(timeIntervalSince1970: 0)
 
     func opened() -> CircuitBreaker {
-        var breaker = CircuitBreaker(policy: CircuitBreakerPolicy(failureThreshold: 3, cooldown: 10))
+        var breaker = CircuitBreaker(policy: CircuitBreakerPolicy(failureThreshold: 3, cooldown: .seconds(10)))
         for _ in 0..<3 { breaker.record(AttemptResult(status: 503), now: start) }
         return breaker
     }
 
     @Test func opensOnlyAfterTheThresholdInARow() {
-        var breaker = CircuitBreaker(policy: CircuitBreakerPolicy(failureThreshold: 3, cooldown: 10))
+        var breaker = CircuitBreaker(policy: CircuitBreakerPolicy(failureThreshold: 3, cooldown: .seconds(10)))
         breaker.record(AttemptResult(status: 503), now: start)
         breaker.record(AttemptResult(failure: .connection("refused")), now: start)
         breaker.record(AttemptResult(status: 200), now: start)

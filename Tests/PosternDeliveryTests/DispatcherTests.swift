@@ -34,7 +34,7 @@ struct Harness {
     static let fastRetry = RetryPolicy(maxAttempts: 5, minDelay: 1, maxDelay: 60, maxAge: 3600, retryAfterCap: 180)
 
     init(retry: RetryPolicy = Harness.fastRetry, circuit: CircuitBreakerPolicy = CircuitBreakerPolicy(failureThreshold: 1000),
-         timeout: Double = 2, concurrency: Int = 8, headers: [(name: String, value: String)] = [],
+         timeout: Duration = .seconds(2), concurrency: Int = 8, headers: [(name: String, value: String)] = [],
          signingSecret: String? = nil) async throws {
         backend = try await TestBackend.start()
         store = try await SQLiteEventStore.open(
@@ -164,7 +164,7 @@ struct DispatcherTests {
 
     @Test(arguments: ["hang", "reset", "redirect"])
     func failuresWithoutA2xxAreRetried(_ kind: String) async throws {
-        let harness = try await Harness(timeout: 0.5)
+        let harness = try await Harness(timeout: .milliseconds(500))
         switch kind {
         case "hang": harness.backend.set(.hang(seconds: 3))
         case "reset": harness.backend.set(.reset)
@@ -219,7 +219,7 @@ struct DispatcherTests {
     }
 
     @Test func theCircuitOpensThenProbesUntilTheBackendIsBack() async throws {
-        let harness = try await Harness(circuit: CircuitBreakerPolicy(failureThreshold: 3, cooldown: 30), concurrency: 1)
+        let harness = try await Harness(circuit: CircuitBreakerPolicy(failureThreshold: 3, cooldown: .seconds(30)), concurrency: 1)
         harness.backend.set(.status(503))
         for index in 0..<6 { _ = try await harness.ingest("k\(index)") }
         for _ in 0..<3 { #expect(await harness.dispatcher.deliverDue() == 1) }
@@ -246,7 +246,7 @@ struct DispatcherTests {
     }
 
     @Test func aTenMinuteOutageEndsWithEveryEventDeliveredOnce() async throws {
-        let harness = try await Harness(retry: RetryPolicy(), circuit: CircuitBreakerPolicy(failureThreshold: 5, cooldown: 30),
+        let harness = try await Harness(retry: RetryPolicy(), circuit: CircuitBreakerPolicy(failureThreshold: 5, cooldown: .seconds(30)),
                                         concurrency: 4)
         harness.backend.set(.status(503))
         var ids: [String] = []

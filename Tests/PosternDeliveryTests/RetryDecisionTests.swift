@@ -45,7 +45,7 @@ struct RetryDecisionTests {
 
     @Test func theCircuitPausesForRetryAfterAndProbesOnceWhenOpen() {
         let start = Date(timeIntervalSince1970: 0)
-        var breaker = CircuitBreaker(policy: CircuitBreakerPolicy(failureThreshold: 2, cooldown: 10))
+        var breaker = CircuitBreaker(policy: CircuitBreakerPolicy(failureThreshold: 2, cooldown: .seconds(10)))
         breaker.record(AttemptResult(status: 429, retryAfter: 5), now: start)
         #expect(breaker.admit(now: start.addingTimeInterval(4.9)) == 0 && breaker.state == .closed)
         #expect(breaker.admit(now: start.addingTimeInterval(5)) == .max)

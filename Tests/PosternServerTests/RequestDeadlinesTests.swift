@@ -5,7 +5,7 @@ import Testing
 struct RequestDeadlinesTests {
     let second: UInt64 = 1_000_000_000
 
-    func deadlines() -> RequestDeadlines { RequestDeadlines(headerTimeout: 10, bodyTimeout: 30) }
+    func deadlines() -> RequestDeadlines { RequestDeadlines(headerTimeout: .seconds(10), bodyTimeout: .seconds(30)) }
 
     @Test func theHeadIsDueFromTheStartAndTheBodyFromTheHead() {
         var machine = deadlines()
@@ -41,7 +41,7 @@ struct RequestDeadlinesTests {
     }
 
     @Test func aCloserDeadlineReplacesTheTimer() {
-        var machine = RequestDeadlines(headerTimeout: 10, bodyTimeout: 2)
+        var machine = RequestDeadlines(headerTimeout: .seconds(10), bodyTimeout: .seconds(2))
         #expect(machine.connectionStarted(now: 0) == .schedule(at: 10 * second))
         #expect(machine.headReceived(now: 1 * second) == .schedule(at: 3 * second))
         #expect(machine.timerFired(now: 3 * second) == .close)

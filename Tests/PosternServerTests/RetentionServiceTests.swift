@@ -21,7 +21,7 @@ struct RetentionServiceTests {
                                                      body: Array("{}".utf8), verification: Verification(scheme: "t"),
                                                      callerAddress: nil))
         }
-        let service = RetentionService(store: store, retention: 3600, batch: 2, logger: Logger(label: "test"), clock: WallClock { now })
+        let service = RetentionService(store: store, retention: .seconds(3600), batch: 2, logger: Logger(label: "test"), clock: WallClock { now })
         #expect(await service.pruneOnce() == 5)
         #expect(try await store.events(source: nil, limit: 10).count == 2)
         try await store.close()

@@ -99,6 +99,11 @@ public struct ConfigNode: Sendable {
         number(&problems, in: range, described: "a number of seconds")
     }
 
+    /// A duration written in seconds (an integer or a fraction), in `range`.
+    public func duration(_ problems: inout [ConfigProblem], in range: ClosedRange<Double> = ConfigRange.duration) -> Duration? {
+        seconds(&problems, in: range).map { Duration.seconds($0) }
+    }
+
     /// An integer or a fraction in `range`; `described` names it in the problem.
     public func number(_ problems: inout [ConfigProblem], in range: ClosedRange<Double>, described: String = "a number") -> Double? {
         let number: Double?

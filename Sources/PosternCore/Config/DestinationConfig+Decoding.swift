@@ -34,7 +34,7 @@ extension GatewayConfig {
             problems.append(ConfigProblem(node["url"].path, "must be an absolute http:// or https:// URL, found \"\(url)\""))
         }
         var destination = DestinationConfig(name: name ?? "", url: url ?? "")
-        destination.timeout = node["timeout"].seconds(&problems) ?? destination.timeout
+        destination.timeout = node["timeout"].duration(&problems) ?? destination.timeout
         destination.headers = decodeHeaderMap(node["headers"], &problems)
         if node["forwardHeaders"].isPresent {
             destination.forwardHeaders = node["forwardHeaders"].strings(&problems).map { $0.lowercased() }
@@ -92,7 +92,7 @@ extension GatewayConfig {
                                        clientSecret: clientSecret, integrationId: integrationId, mapping: mapping,
                                        requestsPerMinute: requestsPerMinute)
         var destination = DestinationConfig(name: name, url: settings.inboundMessageURL, forwardHeaders: [], genesys: settings)
-        destination.timeout = node["timeout"].seconds(&problems) ?? destination.timeout
+        destination.timeout = node["timeout"].duration(&problems) ?? destination.timeout
         destination.retry = decodeRetry(node["retry"], &problems)
         destination.circuit = decodeCircuit(node["circuit"], &problems)
         destination.concurrency = node["concurrency"].integer(&problems, in: ConfigRange.concurrency) ?? destination.concurrency
@@ -140,7 +140,7 @@ extension GatewayConfig {
         node.rejectUnknownKeys(["failureThreshold", "cooldown"], &problems)
         var policy = CircuitBreakerPolicy()
         policy.failureThreshold = node["failureThreshold"].integer(&problems, in: ConfigRange.count) ?? policy.failureThreshold
-        policy.cooldown = node["cooldown"].seconds(&problems) ?? policy.cooldown
+        policy.cooldown = node["cooldown"].duration(&problems) ?? policy.cooldown
         return policy
     }
 

@@ -6,8 +6,8 @@ public struct DestinationConfig: Sendable {
     public var name: String
     /// An absolute http or https URL; every delivery is a POST to it.
     public var url: String
-    /// Seconds one attempt may take, connection and answer included.
-    public var timeout: Double
+    /// How long one attempt may take, connection and answer included.
+    public var timeout: Duration
     /// Headers added to every delivery, e.g. `Authorization: Bearer ...`.
     public var headers: [(name: String, value: String)]
     /// Names (lower case) of the original request's headers that are passed on; nothing else is.
@@ -23,7 +23,7 @@ public struct DestinationConfig: Sendable {
     /// authorized by an OAuth client; `url` is then the inbound message URL.
     public var genesys: GenesysSettings?
 
-    public init(name: String, url: String, timeout: Double = 10, headers: [(name: String, value: String)] = [],
+    public init(name: String, url: String, timeout: Duration = .seconds(10), headers: [(name: String, value: String)] = [],
                 forwardHeaders: [String] = DestinationConfig.defaultForwardHeaders, retry: RetryPolicy = RetryPolicy(),
                 circuit: CircuitBreakerPolicy = CircuitBreakerPolicy(), signingSecret: String? = nil, concurrency: Int = 8,
                 genesys: GenesysSettings? = nil) {

@@ -9,12 +9,12 @@ public enum SourceMode: String, Sendable {
 public struct RespondConfig: Sendable {
     /// The destination called synchronously for the answer; nil answers with the fallback at once.
     public var upstream: String?
-    /// Seconds to wait for the upstream before answering with the fallback.
-    public var timeout: Double
+    /// How long to wait for the upstream before answering with the fallback.
+    public var timeout: Duration
     /// The actions (`{type, value}`) answered when there is no upstream answer.
     public var fallback: [JSONValue]
 
-    public init(upstream: String?, timeout: Double = 3, fallback: [JSONValue]) {
+    public init(upstream: String?, timeout: Duration = .seconds(3), fallback: [JSONValue]) {
         self.upstream = upstream
         self.timeout = timeout
         self.fallback = fallback

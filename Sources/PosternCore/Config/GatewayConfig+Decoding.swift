@@ -99,24 +99,24 @@ extension GatewayConfig {
     static func decodeConnections(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> ConnectionLimits {
         node.rejectUnknownKeys(["headerTimeout", "bodyTimeout", "idleTimeout", "maxConnections"], &problems)
         var limits = ConnectionLimits()
-        limits.headerTimeout = node["headerTimeout"].seconds(&problems) ?? limits.headerTimeout
-        limits.bodyTimeout = node["bodyTimeout"].seconds(&problems) ?? limits.bodyTimeout
-        limits.idleTimeout = node["idleTimeout"].seconds(&problems) ?? limits.idleTimeout
+        limits.headerTimeout = node["headerTimeout"].duration(&problems) ?? limits.headerTimeout
+        limits.bodyTimeout = node["bodyTimeout"].duration(&problems) ?? limits.bodyTimeout
+        limits.idleTimeout = node["idleTimeout"].duration(&problems) ?? limits.idleTimeout
         limits.maxConnections = node["maxConnections"].integer(&problems, in: ConfigRange.connections) ?? limits.maxConnections
         return limits
     }
 
     /// Seconds, or a number with a unit: `30d`, `12h`, `90m`, `3600s`.
-    static func decodeRetention(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Double? {
+    static func decodeRetention(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Duration? {
         if case .string(let text)? = node.value, let unit = text.last, let factor = ["d": 86_400.0, "h": 3600, "m": 60, "s": 1][unit],
            let number = Double(text.dropLast()) {
-            return ConfigNode(.double(number * factor), path: node.path).seconds(&problems, in: ConfigRange.age)
+            return ConfigNode(.double(number * factor), path: node.path).duration(&problems, in: ConfigRange.age)
         }
         if case .string? = node.value {
             problems.append(ConfigProblem(node.path, "must be seconds or a duration like 30d, 12h, 90m"))
             return nil
         }
-        return node.seconds(&problems, in: ConfigRange.age)
+        return node.duration(&problems, in: ConfigRange.age)
     }
 
     /// Records a problem at each value already used by an earlier source.

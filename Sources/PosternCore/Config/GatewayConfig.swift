@@ -13,11 +13,11 @@ public struct GatewayConfig: Sendable {
     public var destinations: [DestinationConfig]
     /// Seconds after which events and their delivery history are pruned (events still being delivered are kept);
     /// nil keeps everything.
-    public var retention: Double?
+    public var retention: Duration?
 
     public init(listeners: [ListenerConfig], admin: AdminConfig, store: StoreLocation, limits: Limits,
                 audit: AuditOutput, trustedProxies: [CIDR] = [], connections: ConnectionLimits = ConnectionLimits(),
-                sources: [SourceConfig], destinations: [DestinationConfig] = [], retention: Double? = nil) {
+                sources: [SourceConfig], destinations: [DestinationConfig] = [], retention: Duration? = nil) {
         self.listeners = listeners
         self.admin = admin
         self.store = store

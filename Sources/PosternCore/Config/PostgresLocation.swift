@@ -13,8 +13,8 @@ public struct PostgresLocation: Sendable, Equatable {
         public var description: String
     }
 
-    /// The seconds to wait for the server at start by default (libpq's `connect_timeout` names the same thing).
-    public static let defaultConnectTimeout = 10.0
+    /// How long to wait for the server at start by default (libpq's `connect_timeout`, in seconds, names the same thing).
+    public static let defaultConnectTimeout: Duration = .seconds(10)
 
     public var host: String
     public var port: Int
@@ -66,7 +66,7 @@ public struct PostgresLocation: Sendable, Equatable {
             guard let seconds = Double(value), ConfigRange.duration.contains(seconds) else {
                 throw Problem(description: "connect_timeout must be seconds from 0.001 to 86400, found \(value)")
             }
-            connectTimeout = seconds
+            connectTimeout = .seconds(seconds)
         default:
             throw Problem(description: "has an unknown parameter \(name) (sslmode, synchronous_commit and connect_timeout are read)")
         }

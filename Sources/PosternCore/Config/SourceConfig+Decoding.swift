@@ -145,7 +145,7 @@ extension GatewayConfig {
         let fallback = node["fallback"].elements(&problems).map { JSONValue($0.value ?? .null) }
         var respond = RespondConfig(upstream: node["upstream"].string(&problems),
                                     fallback: fallback.isEmpty ? [.object(["type": .string("text"), "value": .string("")])] : fallback)
-        respond.timeout = node["timeout"].seconds(&problems) ?? respond.timeout
+        respond.timeout = node["timeout"].duration(&problems) ?? respond.timeout
         return respond
     }
 }

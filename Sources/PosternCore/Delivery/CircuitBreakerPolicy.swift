@@ -2,10 +2,10 @@
 public struct CircuitBreakerPolicy: Sendable, Equatable {
     /// Consecutive outage-like attempts (no answer, or 5xx) that open the circuit.
     public var failureThreshold: Int
-    /// Seconds the circuit stays open before one probe delivery is let through.
-    public var cooldown: Double
+    /// How long the circuit stays open before one probe delivery is let through.
+    public var cooldown: Duration
 
-    public init(failureThreshold: Int = 5, cooldown: Double = 30) {
+    public init(failureThreshold: Int = 5, cooldown: Duration = .seconds(30)) {
         self.failureThreshold = failureThreshold
         self.cooldown = cooldown
     }

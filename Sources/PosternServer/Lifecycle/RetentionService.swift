@@ -8,13 +8,13 @@ import ServiceLifecycle
 /// lock is held long; runs shortly after start and then every `interval`. Events still being delivered are kept.
 public struct RetentionService: Service {
     let store: any EventStore
-    let retention: Double
+    let retention: Duration
     let interval: Duration
     let batch: Int
     let logger: Logger
     let clock: WallClock
 
-    public init(store: any EventStore, retention: Double, interval: Duration = .seconds(600), batch: Int = 1000,
+    public init(store: any EventStore, retention: Duration, interval: Duration = .seconds(600), batch: Int = 1000,
                 logger: Logger, clock: WallClock = .system) {
         self.store = store
         self.retention = retention
@@ -37,7 +37,7 @@ public struct RetentionService: Service {
     /// Prunes batch after batch until nothing old is left; returns how many events went.
     @discardableResult
     public func pruneOnce() async -> Int {
-        let cutoff = clock.now.addingTimeInterval(-retention)
+        let cutoff = clock.now.addingTimeInterval(-retention.seconds)
         var pruned = 0
         do {
             while !Task.isCancelled {

@@ -31,9 +31,9 @@ struct RequestDeadlines: Sendable {
     /// The response ended before the request did (an early refusal); the request's end then closes the cycle.
     private var answeredEarly = false
 
-    init(headerTimeout: Double, bodyTimeout: Double) {
-        self.headerTimeout = UInt64(headerTimeout * 1e9)
-        self.bodyTimeout = UInt64(bodyTimeout * 1e9)
+    init(headerTimeout: Duration, bodyTimeout: Duration) {
+        self.headerTimeout = headerTimeout.nanoseconds
+        self.bodyTimeout = bodyTimeout.nanoseconds
     }
 
     mutating func connectionStarted(now: UInt64) -> Action {

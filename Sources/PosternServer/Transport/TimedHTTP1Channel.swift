@@ -13,7 +13,7 @@ struct TimedHTTP1Channel: ServerChildChannel {
     init(responder: @escaping HTTPChannelHandler.Responder, limits: ConnectionLimits) {
         let configuration = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestTimeoutHandler(limits: limits)],
-            idleTimeout: .nanoseconds(Int64(limits.idleTimeout * 1e9)))
+            idleTimeout: TimeAmount(limits.idleTimeout))
         base = HTTP1Channel(responder: responder, configuration: configuration)
     }
 
