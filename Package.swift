@@ -88,19 +88,24 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PosternCoreTests", dependencies: ["PosternCore"]),
-        .testTarget(name: "PosternVerifyTests", dependencies: ["PosternVerify"], exclude: ["Vectors"]),
+        .testTarget(
+            name: "PosternVerifyTests",
+            dependencies: ["PosternCore", "PosternVerify", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Vectors"]
+        ),
         .testTarget(
             name: "PosternStoreTests",
             dependencies: [
-                "PosternStore", .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                "PosternCore", "PosternStore", .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "PosternDeliveryTests",
             dependencies: [
-                "PosternDelivery",
+                "PosternCore", "PosternVerify", "PosternStore", "PosternDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -108,8 +113,10 @@ let package = Package(
         .testTarget(
             name: "PosternServerTests",
             dependencies: [
-                "PosternServer",
+                "PosternCore", "PosternVerify", "PosternStore", "PosternServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
