@@ -1,5 +1,6 @@
 import Foundation
 import PosternCore
+import ServiceLifecycle
 
 /// Durable, idempotent storage of accepted events. `insert` returns only once the event is committed.
 public protocol EventStore: Sendable {
@@ -14,10 +15,14 @@ public protocol EventStore: Sendable {
     func prune(receivedBefore cutoff: Date, limit: Int) async throws -> Int
     /// Whether the store can take writes now (an embedded file: always; a server: when it answers).
     func isAvailable() async -> Bool
+    /// What must run while the store is used — PostgreSQL's connection pool — for the gateway's `ServiceGroup`, which
+    /// stops it last; nil for SQLite. `StoreOpener.open(…, runsItsService: true)` runs it with the store instead.
+    var service: (any Service)? { get }
 }
 
 extension EventStore {
     public func isAvailable() async -> Bool { true }
+    public var service: (any Service)? { nil }
 }
 
 /// What a commit cost, reported to metrics.

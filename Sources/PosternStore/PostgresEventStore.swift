@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import PosternCore
 import PostgresNIO
+import ServiceLifecycle
 
 /// The store shared by several gateway instances: PostgreSQL through postgres-nio's connection pool.
 ///
@@ -30,7 +31,8 @@ public actor PostgresEventStore: EventStore {
     nonisolated let claimLease: Duration
     /// This instance's name on the leases it takes.
     let owner = "postern-\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
-    private let runner: Task<Void, Never>
+    /// The client's run, when this store runs it itself (`runClient()`) rather than a `ServiceGroup`.
+    private var runner: Task<Void, Never>?
     private let onCommit: @Sendable (CommitReport) -> Void
     private var queue: [Pending] = []
     private var isWriting = false
@@ -38,28 +40,28 @@ public actor PostgresEventStore: EventStore {
     private var writer: Task<Void, Never>?
     private var failingUntil: ContinuousClock.Instant?
 
-    /// Connects, refuses a server that does not commit durably, and brings the schema up to date.
+    /// Connects, refuses a server that does not commit durably, and brings the schema up to date, on one connection
+    /// closed when this returns. The store's pool is `service`, which its user runs: the gateway in its
+    /// `ServiceGroup`, a command with `runClient()`.
     public static func open(url: String, lease: Duration = StoreLocation.defaultLease, logger: Logger = Logger(label: "postern.store"),
                             onCommit: @escaping @Sendable (CommitReport) -> Void = { _ in }) async throws -> PostgresEventStore {
         let location = try PostgresLocation(parsing: url)
-        try await checkReachable(location, logger: logger)
-        let client = PostgresClient(configuration: PostgresURL.configuration(location), backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        let connection = try await connect(location, logger: logger)
         do {
-            try await checkDurability(client, logger: logger)
-            try await migrate(client, logger: logger)
+            try await checkDurability(connection, logger: logger)
+            try await migrate(connection, logger: logger)
         } catch {
-            runner.cancel()
+            try? await connection.close()
             throw error
         }
-        return PostgresEventStore(client: client, runner: runner, lease: lease, logger: logger, onCommit: onCommit)
+        try await connection.close()
+        let client = PostgresClient(configuration: try PostgresURL.configuration(location), backgroundLogger: logger)
+        return PostgresEventStore(client: client, lease: lease, logger: logger, onCommit: onCommit)
     }
 
-    private init(client: PostgresClient, runner: Task<Void, Never>, lease: Duration, logger: Logger,
-                 onCommit: @escaping @Sendable (CommitReport) -> Void) {
+    private init(client: PostgresClient, lease: Duration, logger: Logger, onCommit: @escaping @Sendable (CommitReport) -> Void) {
         self.client = client
         self.claimLease = lease
-        self.runner = runner
         self.logger = logger
         self.onCommit = onCommit
     }
@@ -71,12 +73,11 @@ public actor PostgresEventStore: EventStore {
 
     /// One connection within the connect timeout, so an unreachable server (a closed port, TLS required of a server
     /// without it) stops `serve` and `migrate` with the address and the cause instead of a pool retrying for ever.
-    private static func checkReachable(_ location: PostgresLocation, logger: Logger) async throws {
+    private static func connect(_ location: PostgresLocation, logger: Logger) async throws -> PostgresConnection {
         do {
             let configuration = try PostgresURL.connectionConfiguration(location)
-            try await withDeadline(location.connectTimeout) {
-                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
-                try await connection.close()
+            return try await withDeadline(location.connectTimeout) {
+                try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
             }
         } catch {
             throw Refusal(description: "cannot connect to PostgreSQL at \(location.address): \(Self.cause(error))")
@@ -88,39 +89,37 @@ public actor PostgresEventStore: EventStore {
         return "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
     }
 
-    private static func checkDurability(_ client: PostgresClient, logger: Logger) async throws {
-        let rows = try await client.query("SHOW synchronous_commit", logger: logger)
+    private static func checkDurability(_ connection: PostgresConnection, logger: Logger) async throws {
+        let rows = try await connection.query("SHOW synchronous_commit", logger: logger)
         for try await setting in rows.decode(String.self) where setting.lowercased() == "off" {
             throw Refusal(description: "the PostgreSQL server has synchronous_commit = off: a 200 would not mean a durable commit")
         }
     }
 
-    private static func migrate(_ client: PostgresClient, logger: Logger) async throws {
-        try await client.withConnection { connection in
-            try await connection.query("SELECT pg_advisory_lock(\(PostgresMigrations.lockKey))", logger: logger)
-            do {
-                try await connection.query(
-                    "CREATE TABLE IF NOT EXISTS postern_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-                    logger: logger)
-                var applied = 0
-                for try await version in try await connection.query(
-                    "SELECT coalesce(max(version), 0) FROM postern_migrations", logger: logger).decode(Int.self) {
-                    applied = version
-                }
-                for (index, statements) in PostgresMigrations.all.enumerated() where index + 1 > applied {
-                    try await connection.withTransaction(logger: logger) { transaction in
-                        for statement in statements {
-                            try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                        }
-                        try await transaction.query("INSERT INTO postern_migrations (version) VALUES (\(index + 1))", logger: logger)
-                    }
-                }
-            } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
-                throw error
+    private static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_advisory_lock(\(PostgresMigrations.lockKey))", logger: logger)
+        do {
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS postern_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                logger: logger)
+            var applied = 0
+            for try await version in try await connection.query(
+                "SELECT coalesce(max(version), 0) FROM postern_migrations", logger: logger).decode(Int.self) {
+                applied = version
             }
-            try await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
+            for (index, statements) in PostgresMigrations.all.enumerated() where index + 1 > applied {
+                try await connection.withTransaction(logger: logger) { transaction in
+                    for statement in statements {
+                        try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await transaction.query("INSERT INTO postern_migrations (version) VALUES (\(index + 1))", logger: logger)
+                }
+            }
+        } catch {
+            _ = try? await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
+            throw error
         }
+        try await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
     }
 
     public func insert(_ event: IncomingEvent) async throws -> StoreOutcome {
@@ -248,8 +247,18 @@ public actor PostgresEventStore: EventStore {
         return true
     }
 
+    /// The connection pool, for the gateway's `ServiceGroup`.
+    public nonisolated var service: (any Service)? { client }
+
+    /// Runs the client with the store, until `close`: for a command that uses the store outside a `ServiceGroup`.
+    public func runClient() {
+        guard runner == nil else { return }
+        let client = client
+        runner = Task { await client.run() }
+    }
+
     public func close() async throws {
         await writer?.value
-        runner.cancel()
+        runner?.cancel()
     }
 }

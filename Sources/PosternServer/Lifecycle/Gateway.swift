@@ -71,8 +71,9 @@ public struct Gateway {
         let retention: [any Service] = config.retention.map {
             [GatedService(gate: gate, service: RetentionService(store: store, retention: $0, logger: logger))]
         } ?? []
-        let services: [any Service] = [admin, reloader, GatedService(gate: gate, service: dispatcher)] + retention + listeners
-            + [ReadinessService(readiness: readiness)]
+        // The store's own service (PostgreSQL's pool) comes first, so it stops last, after everything that writes.
+        let services: [any Service] = (store.service.map { [$0] } ?? []) + [admin, reloader, GatedService(gate: gate, service: dispatcher)]
+            + retention + listeners + [ReadinessService(readiness: readiness)]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
@@ -100,6 +101,6 @@ public struct Gateway {
             }
             if report.queuedDeliveries > 0 { doorbell.ring() }
         }
-        return try await StoreOpener.open(config.store, logger: logger, onCommit: onCommit)
+        return try await StoreOpener.open(config.store, runsItsService: false, logger: logger, onCommit: onCommit)
     }
 }
