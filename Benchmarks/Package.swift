@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         .executableTarget(
@@ -40,6 +41,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "PosternCore", package: "Postern"),
                 .product(name: "PosternVerify", package: "Postern"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Benchmarks/VerifierBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -33,11 +33,10 @@ struct NullStore: EventStore {
 }
 
 func responder(store: any EventStore) throws -> IngestResponder {
-    let root = try ConfigFile.parse(yaml, environment: [:])
-    let config = try GatewayConfig.decode(ConfigNode(root), baseDirectory: "/tmp")
+    let plan = try ConfigFile.load(text: yaml, baseDirectory: "/tmp", environment: [:])
     let observer = DecisionObserver(audit: try AuditLog(.file(path: "/dev/null")), metrics: Metrics(), summary: AuditSummary(),
                                     logger: Logger(label: "bench"))
-    return IngestResponder(sources: try SourceTable(config), store: store, observer: observer)
+    return IngestResponder(sources: plan.sources, store: store, observer: observer)
 }
 
 let signer: HMACSigner = {

@@ -13,9 +13,9 @@ let now = Date(timeIntervalSince1970: 1_700_000_000)
 
 /// A header-form SigV4 POST of the body, signed by the verifier's own canonicalizer (exact to the AWS suite).
 func sigV4Request() -> (SigV4Verifier, WebhookRequest) {
-    let policy = SigV4Verifier.Policy(region: "eu-west-1", service: "execute-api",
-                                      credentials: [SigV4Credential(accessKeyID: "AKIDBENCH", secretAccessKey: "bench-secret")],
-                                      tolerance: 900)
+    let policy = SigV4Policy(region: "eu-west-1", service: "execute-api",
+                             credentials: [SigV4Credential(accessKeyID: "AKIDBENCH", secretAccessKey: "bench-secret")],
+                             tolerance: 900)
     let amzDate = "20231114T221320Z"
     var request = WebhookRequest(path: "/cxone/events", query: "tenant=a",
                                  headers: ["Host": "hooks.example.com", "X-Amz-Date": amzDate,
