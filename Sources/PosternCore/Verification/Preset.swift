@@ -11,7 +11,7 @@ public struct Preset: Sendable {
         case none
 
         /// The keys of the `verify` section this method reads, besides `preset`.
-        public var keys: Set<String> {
+        var keys: Set<String> {
             switch self {
             case .hmac: ["secrets", "tolerance"]
             case .basic: ["credentials"]
