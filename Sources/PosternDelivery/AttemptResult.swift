@@ -12,20 +12,20 @@ public struct AttemptResult: Sendable, Equatable {
 
     public var status: Int?
     public var failure: Failure?
-    /// Seconds the backend asked to wait (already converted from an HTTP date).
-    public var retryAfter: Double?
-    public var latency: Double
+    /// How long the backend asked to wait (already converted from an HTTP date).
+    public var retryAfter: Duration?
+    public var latency: Duration
     /// The start of the answer's body, kept with a dead letter to explain it.
     public var bodyExcerpt: String?
 
-    public init(status: Int, retryAfter: Double? = nil, latency: Double = 0, bodyExcerpt: String? = nil) {
+    public init(status: Int, retryAfter: Duration? = nil, latency: Duration = .zero, bodyExcerpt: String? = nil) {
         self.status = status
         self.retryAfter = retryAfter
         self.latency = latency
         self.bodyExcerpt = bodyExcerpt
     }
 
-    public init(failure: Failure, latency: Double = 0) {
+    public init(failure: Failure, latency: Duration = .zero) {
         self.failure = failure
         self.latency = latency
     }

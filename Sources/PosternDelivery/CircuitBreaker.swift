@@ -62,7 +62,7 @@ public struct CircuitBreaker: Sendable {
 
     /// Takes an attempt's result into account.
     public mutating func record(_ result: AttemptResult, now: Date) {
-        if let wait = result.retryAfter { pausedUntil = max(pausedUntil, now.addingTimeInterval(wait)) }
+        if let wait = result.retryAfter { pausedUntil = max(pausedUntil, now.adding(wait)) }
         guard result.suggestsOutage else {
             phase = .closed(failures: 0)
             return

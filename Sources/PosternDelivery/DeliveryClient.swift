@@ -52,12 +52,12 @@ public final class DeliveryClient: Sendable {
         let started = ContinuousClock.now
         do {
             let answer = try await send(request, timeout: timeout)
-            let latency = (ContinuousClock.now - started).seconds
+            let latency = ContinuousClock.now - started
             let excerpt = String(decoding: answer.body.prefix(Self.excerptBytes), as: UTF8.self)
-            return AttemptResult(status: answer.status, retryAfter: answer.retryAfter.flatMap { RetryAfter.seconds($0, now: now) },
+            return AttemptResult(status: answer.status, retryAfter: answer.retryAfter.flatMap { RetryAfter.delay($0, now: now) },
                                  latency: latency, bodyExcerpt: excerpt.isEmpty ? nil : excerpt)
         } catch {
-            let latency = (ContinuousClock.now - started).seconds
+            let latency = ContinuousClock.now - started
             return AttemptResult(failure: Self.failure(error), latency: latency)
         }
     }

@@ -83,7 +83,7 @@ public actor Dispatcher: Service {
             let name = destination.config.name
             let free = destination.config.concurrency - lives.values.count { $0.destination == name }
             guard free > 0, let admitted = admit(name), admitted > 0 else { continue }
-            let paced = paces[name].map { $0.available(at: clock.now.timeIntervalSince1970) } ?? .max
+            let paced = paces[name].map { $0.available(at: clock.now.sinceEpoch) } ?? .max
             let claimed: [DueDelivery]
             do {
                 claimed = paced > 0 ? try await queue.claimDue(destination: name, now: clock.now, limit: min(free, admitted, paced)) : []
@@ -93,7 +93,7 @@ public actor Dispatcher: Service {
             }
             if claimed.isEmpty, admitted == 1 { breakers[name]?.cancelProbe() }
             for delivery in claimed {
-                _ = paces[name]?.take(at: clock.now.timeIntervalSince1970)
+                _ = paces[name]?.take(at: clock.now.sinceEpoch)
                 lives[delivery.id] = DeliveryLife(id: delivery.id, destination: name)
                 attempts[delivery.id] = Task { await self.attempt(delivery, to: destination) }
             }
@@ -125,7 +125,7 @@ public actor Dispatcher: Service {
         renewal?.cancel()
         let finishedAt = clock.now
         let verdict = config.retry.decide(result, attempts: delivery.attempts + 1,
-                                          age: finishedAt.timeIntervalSince(delivery.enqueuedAt), random: random())
+                                          age: finishedAt.since(delivery.enqueuedAt), random: random())
         if var breaker = breakers[config.name] {
             let before = breaker.state
             breaker.record(result, now: finishedAt)
@@ -134,7 +134,7 @@ public actor Dispatcher: Service {
         }
         advance(delivery) { $0.decide(verdict) }
         let record = DeliveryAttempt(destination: config.name, time: startedAt, status: result.status,
-                                     latencyMs: (result.latency * 1_000_000).rounded() / 1000,
+                                     latencyMs: (result.latency.seconds * 1_000_000).rounded() / 1000,
                                      error: result.classification == .delivered ? nil : result.summary)
         do {
             try await queue.finish(delivery, attempt: record, verdict: verdict, now: finishedAt)

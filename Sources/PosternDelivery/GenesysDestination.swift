@@ -22,7 +22,7 @@ struct GenesysDestination: Destination {
             await tokens.invalidate(token)
             (result, _) = await send(message, delivery, now: now)
         }
-        result.latency = (ContinuousClock.now - started).seconds
+        result.latency = ContinuousClock.now - started
         return result
     }
 

@@ -59,7 +59,7 @@ public actor OAuthTokenProvider {
               case .string(let value)? = fields["access_token"], !value.isEmpty else {
             throw TokenFailure(result: AttemptResult(
                 status: answer.status == 200 ? 502 : answer.status,
-                retryAfter: answer.retryAfter.flatMap { RetryAfter.seconds($0, now: issuedAt) },
+                retryAfter: answer.retryAfter.flatMap { RetryAfter.delay($0, now: issuedAt) },
                 bodyExcerpt: "OAuth token request refused: " + GenesysErrorText.describe(answer.body)))
         }
         var lifetime = 86_400.0

@@ -3,14 +3,15 @@ import PosternCore
 
 /// Reads an HTTP `Retry-After` value: delay seconds, or an HTTP date (IMF-fixdate, RFC 850 or asctime).
 public enum RetryAfter {
-    /// Seconds to wait from `now`; nil when the value is neither form. A date in the past means 0.
-    public static func seconds(_ value: String, now: Date) -> Double? {
+    /// The wait from `now`; nil when the value is neither form. A date in the past means zero, and a wait past
+    /// what a duration holds is held to its largest.
+    public static func delay(_ value: String, now: Date) -> Duration? {
         let text = value.trimmingSpaces
         if let seconds = Double(text), seconds.isFinite {
-            return max(0, seconds)
+            return Duration(secondsSaturating: max(0, seconds))
         }
         for format in formats {
-            if let date = format.date(from: text) { return max(0, date.timeIntervalSince(now)) }
+            if let date = format.date(from: text) { return max(.zero, date.since(now)) }
         }
         return nil
     }

@@ -52,13 +52,13 @@ struct CallerResolverTests {
 
     @Test func tokenBucketAllowsTheBurstThenTheRate() {
         var bucket = TokenBucket(RateLimit(perSecond: 15, burst: 20))
-        for _ in 0..<20 { #expect(bucket.take(at: 100) == .allowed) }
-        guard case .limited(let wait) = bucket.take(at: 100) else { Issue.record("the 21st request passed"); return }
-        #expect(abs(wait - 1.0 / 15) < 1e-9)
-        #expect(bucket.take(at: 100 + 1.0 / 15) == .allowed)
-        #expect(bucket.take(at: 100 + 1.0 / 15) != .allowed)
-        #expect(bucket.take(at: 1000) == .allowed, "a long pause refills the bucket")
-        for _ in 0..<19 { #expect(bucket.take(at: 1000) == .allowed) }
-        #expect(bucket.take(at: 1000) != .allowed, "but never beyond the burst")
+        for _ in 0..<20 { #expect(bucket.take(at: .seconds(100)) == .allowed) }
+        guard case .limited(let wait) = bucket.take(at: .seconds(100)) else { Issue.record("the 21st request passed"); return }
+        #expect(abs(wait.seconds - 1.0 / 15) < 1e-9)
+        #expect(bucket.take(at: .seconds(100 + 1.0 / 15)) == .allowed)
+        #expect(bucket.take(at: .seconds(100 + 1.0 / 15)) != .allowed)
+        #expect(bucket.take(at: .seconds(1000)) == .allowed, "a long pause refills the bucket")
+        for _ in 0..<19 { #expect(bucket.take(at: .seconds(1000)) == .allowed) }
+        #expect(bucket.take(at: .seconds(1000)) != .allowed, "but never beyond the burst")
     }
 }

@@ -15,6 +15,15 @@ struct HardeningTests {
         #expect(Int(saturating: -2.9) == -2)
     }
 
+    @Test func durationsFromAnyNumberNeverTrap() {
+        let longest = Duration(secondsComponent: .max, attosecondsComponent: 0)
+        for huge in [1e300, .greatestFiniteMagnitude, .infinity, 9.3e18] { #expect(Duration(secondsSaturating: huge) == longest) }
+        #expect(Duration(secondsSaturating: -.infinity) == Duration(secondsComponent: .min, attosecondsComponent: 0))
+        #expect(Duration(secondsSaturating: .nan) == .zero)
+        #expect(Duration(secondsSaturating: 1.5) == .milliseconds(1500))
+        #expect(Int(saturating: Duration(secondsSaturating: 1e300).seconds) == .max)
+    }
+
     @Test(arguments: [#""\u+041""#, #""\u-000""#, #""\u 041""#, #""\u04""#, #""\u0x41""#])
     func unicodeEscapesTakeExactlyFourHexDigits(text: String) {
         #expect(throws: JSONParser.Failure.self) { try parse(text) }

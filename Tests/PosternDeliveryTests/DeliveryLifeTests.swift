@@ -13,10 +13,10 @@ struct DeliveryLifeTests {
         #expect(early == [false, false, false] && life.step == .claimed, "nothing follows a claim but a start")
         let started = life.start(at: start), startedAgain = life.start(at: start)
         #expect(started && !startedAgain && life.step == .attempting(since: start) && !life.isOver)
-        let decided = life.decide(.retry(after: 2, reason: "HTTP 503")), decidedAgain = life.decide(.delivered)
-        #expect(decided && !decidedAgain && life.step == .recording(.retry(after: 2, reason: "HTTP 503")))
+        let decided = life.decide(.retry(after: .seconds(2), reason: "HTTP 503")), decidedAgain = life.decide(.delivered)
+        #expect(decided && !decidedAgain && life.step == .recording(.retry(after: .seconds(2), reason: "HTTP 503")))
         let recorded = life.recorded()
-        #expect(recorded && life.step == .finished(.retry(after: 2, reason: "HTTP 503")) && life.isOver)
+        #expect(recorded && life.step == .finished(.retry(after: .seconds(2), reason: "HTTP 503")) && life.isOver)
         let late = [life.recorded(), life.release(), life.start(at: start)]
         #expect(late == [false, false, false], "nothing follows a recorded verdict")
     }

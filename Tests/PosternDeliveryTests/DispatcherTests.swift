@@ -31,7 +31,7 @@ struct Harness {
     let dispatcher: Dispatcher
     let client = DeliveryClient()
 
-    static let fastRetry = RetryPolicy(maxAttempts: 5, minDelay: 1, maxDelay: 60, maxAge: 3600, retryAfterCap: 180)
+    static let fastRetry = RetryPolicy(maxAttempts: 5, minDelay: .seconds(1), maxDelay: .seconds(60), maxAge: .seconds(3600), retryAfterCap: .seconds(180))
 
     init(retry: RetryPolicy = Harness.fastRetry, circuit: CircuitBreakerPolicy = CircuitBreakerPolicy(failureThreshold: 1000),
          timeout: Duration = .seconds(2), concurrency: Int = 8, headers: [(name: String, value: String)] = [],
@@ -190,7 +190,7 @@ struct DispatcherTests {
     }
 
     @Test func givesUpAfterMaxAttempts() async throws {
-        let harness = try await Harness(retry: RetryPolicy(maxAttempts: 3, minDelay: 1, maxDelay: 60, maxAge: 3600))
+        let harness = try await Harness(retry: RetryPolicy(maxAttempts: 3, minDelay: .seconds(1), maxDelay: .seconds(60), maxAge: .seconds(3600)))
         harness.backend.set(.status(502))
         let id = try await harness.ingest("k1")
         for _ in 0..<5 {
@@ -205,7 +205,7 @@ struct DispatcherTests {
     }
 
     @Test func givesUpWhenTheNextAttemptWouldPassMaxAge() async throws {
-        let harness = try await Harness(retry: RetryPolicy(maxAttempts: 50, minDelay: 8, maxDelay: 60, maxAge: 10))
+        let harness = try await Harness(retry: RetryPolicy(maxAttempts: 50, minDelay: .seconds(8), maxDelay: .seconds(60), maxAge: .seconds(10)))
         harness.backend.set(.status(503))
         let id = try await harness.ingest("k1")
         await harness.dispatcher.deliverDue()

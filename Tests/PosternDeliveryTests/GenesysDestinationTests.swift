@@ -25,7 +25,7 @@ struct GenesysDestinationTests {
                                        clientSecret: clientSecret, integrationId: "integration-1",
                                        requestsPerMinute: requestsPerMinute)
         let destination = DestinationConfig(name: "genesys", url: settings.inboundMessageURL, timeout: .seconds(5),
-                                            retry: RetryPolicy(maxAttempts: 5, minDelay: 1, maxDelay: 10),
+                                            retry: RetryPolicy(maxAttempts: 5, minDelay: .seconds(1), maxDelay: .seconds(10)),
                                             concurrency: 8, genesys: settings)
         let clock = clock
         return Dispatcher(queue: store, destinations: [destination], client: client, observer: RecordingObserver(),

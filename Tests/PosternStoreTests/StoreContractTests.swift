@@ -73,7 +73,7 @@ struct StoreContractTests {
 
         let later = now.addingTimeInterval(5)
         try await store.finish(claimed[0], attempt: DeliveryAttempt(destination: "a", time: now, status: 503, latencyMs: 12, error: "HTTP 503"),
-                               verdict: .retry(after: 5, reason: "HTTP 503"), now: now)
+                               verdict: .retry(after: .seconds(5), reason: "HTTP 503"), now: now)
         #expect(try await store.claimDue(destination: "a", now: later.addingTimeInterval(-0.001), limit: 10).isEmpty, "not due yet")
         let again = try await store.claimDue(destination: "a", now: later, limit: 10)
         #expect(again.map(\.attempts) == [1])

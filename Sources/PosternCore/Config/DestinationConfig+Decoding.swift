@@ -126,12 +126,12 @@ extension GatewayConfig {
         node.rejectUnknownKeys(["maxAttempts", "minDelay", "maxDelay", "maxAge", "retryAfterCap"], &problems)
         var policy = RetryPolicy()
         policy.maxAttempts = node["maxAttempts"].integer(&problems, in: ConfigRange.count) ?? policy.maxAttempts
-        policy.minDelay = node["minDelay"].seconds(&problems) ?? policy.minDelay
-        policy.maxDelay = node["maxDelay"].seconds(&problems) ?? max(policy.maxDelay, policy.minDelay)
-        policy.maxAge = node["maxAge"].seconds(&problems, in: ConfigRange.age) ?? policy.maxAge
-        policy.retryAfterCap = node["retryAfterCap"].seconds(&problems) ?? policy.retryAfterCap
+        policy.minDelay = node["minDelay"].duration(&problems) ?? policy.minDelay
+        policy.maxDelay = node["maxDelay"].duration(&problems) ?? max(policy.maxDelay, policy.minDelay)
+        policy.maxAge = node["maxAge"].duration(&problems, in: ConfigRange.age) ?? policy.maxAge
+        policy.retryAfterCap = node["retryAfterCap"].duration(&problems) ?? policy.retryAfterCap
         if policy.maxDelay < policy.minDelay {
-            problems.append(ConfigProblem(node["maxDelay"].path, "must not be less than minDelay (\(policy.minDelay) s)"))
+            problems.append(ConfigProblem(node["maxDelay"].path, "must not be less than minDelay (\(policy.minDelay.seconds) s)"))
         }
         return policy
     }

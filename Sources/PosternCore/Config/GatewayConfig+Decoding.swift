@@ -58,7 +58,7 @@ extension GatewayConfig {
     static func decodeStore(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> StoreLocation? {
         guard case .map? = node.value else { return decodeStoreURL(node, lease: nil, baseDirectory: baseDirectory, &problems) }
         node.rejectUnknownKeys(["url", "lease"], &problems)
-        let lease = node["lease"].seconds(&problems, in: ConfigRange.lease).map { Duration.seconds($0) }
+        let lease = node["lease"].duration(&problems, in: ConfigRange.lease)
         return decodeStoreURL(node["url"], lease: lease, baseDirectory: baseDirectory, &problems)
     }
 

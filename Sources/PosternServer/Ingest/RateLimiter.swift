@@ -39,7 +39,7 @@ public final class RateLimiter: Sendable {
 
     /// Takes a token of the source's budget for a verified request; a refusal carries the whole seconds until one is back.
     public func admit(_ source: String) -> Refusal? {
-        let now = elapsed().seconds
+        let now = elapsed()
         let answer = buckets.withLock { buckets -> TokenBucket.Answer in
             buckets[source]?.take(at: now) ?? .allowed
         }
@@ -49,7 +49,7 @@ public final class RateLimiter: Sendable {
     /// Whether this caller has sent the source more refused requests than its rate allows; checked before the body.
     public func throttled(_ source: String, caller: IPAddress?) -> Refusal? {
         guard limits[source] != nil else { return nil }
-        let now = elapsed().seconds
+        let now = elapsed()
         let available = refusals.withLock { refusals in
             let own = refusals[Caller(source: source, address: caller)]
             let shared = refusals.count >= Self.maxTrackedCallers ? refusals[Caller(source: source, address: nil)] : nil
@@ -62,7 +62,7 @@ public final class RateLimiter: Sendable {
     /// Counts a request from this caller that verification (or the body limit) refused.
     public func recordRefusal(_ source: String, caller: IPAddress?) {
         guard let limit = limits[source] else { return }
-        let now = elapsed().seconds
+        let now = elapsed()
         refusals.withLock { refusals in
             var key = Caller(source: source, address: caller)
             if refusals[key] == nil, refusals.count >= Self.maxTrackedCallers {
@@ -75,6 +75,6 @@ public final class RateLimiter: Sendable {
 
     private static func refusal(_ answer: TokenBucket.Answer, _ message: String) -> Refusal? {
         guard case .limited(let retryAfter) = answer else { return nil }
-        return Refusal(.rateLimited, message, retryAfter: max(1, Int(saturating: retryAfter.rounded(.up))))
+        return Refusal(.rateLimited, message, retryAfter: max(1, Int(saturating: retryAfter.seconds.rounded(.up))))
     }
 }

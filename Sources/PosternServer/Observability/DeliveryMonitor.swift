@@ -23,7 +23,7 @@ public struct DeliveryMonitor: DeliveryObserver {
         case .dead: "dead"
         }
         metrics.deliveryAttempts(destination: delivery.destination, outcome: outcome).increment()
-        metrics.deliveryDuration(destination: delivery.destination).record(.seconds(result.latency))
+        metrics.deliveryDuration(destination: delivery.destination).record(result.latency)
         if case .dead(var reason) = verdict {
             // The backend's answer body stays in the store (`deliveries list`), out of the audit log.
             if case .permanent = result.classification { reason = result.summary }

@@ -28,7 +28,7 @@ extension PostgresEventStore: DeliveryQueue {
     public func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, now: Date) async throws {
         let (state, next, error): (DeliveryState, Int?, String?) = switch verdict {
         case .delivered: (.delivered, nil, nil)
-        case .retry(let after, let reason): (.pending, now.addingTimeInterval(after).millisecondsSince1970, reason)
+        case .retry(let after, let reason): (.pending, now.adding(after).millisecondsSince1970, reason)
         case .dead(let reason): (.dead, nil, reason)
         }
         let id = Int(delivery.id)

@@ -49,7 +49,7 @@ extension SQLiteEventStore: DeliveryQueue {
         defer { dropLease(delivery.id) }
         let (state, next, error): (DeliveryState, Date?, String?) = switch verdict {
         case .delivered: (.delivered, nil, nil)
-        case .retry(let after, let reason): (.pending, now.addingTimeInterval(after), reason)
+        case .retry(let after, let reason): (.pending, now.adding(after), reason)
         case .dead(let reason): (.dead, nil, reason)
         }
         let attemptBinds: [SQLiteValue] = [
