@@ -19,6 +19,8 @@ let package = Package(
         .target(name: "FuzzSupport", dependencies: [core]),
         .executableTarget(name: "FuzzSigV4", dependencies: [core, verify, "FuzzSupport"]),
         .executableTarget(name: "FuzzJSON", dependencies: [core, "FuzzSupport"]),
+        .executableTarget(name: "FuzzForm", dependencies: [core, "FuzzSupport"]),
+        .executableTarget(name: "FuzzXML", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzHMAC", dependencies: [core, verify, "FuzzSupport"]),
         .executableTarget(name: "FuzzRFC3339", dependencies: [verify, "FuzzSupport"]),
         .executableTarget(name: "FuzzAddresses", dependencies: [core, "FuzzSupport"]),

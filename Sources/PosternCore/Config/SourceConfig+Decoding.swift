@@ -3,7 +3,7 @@ import Foundation
 /// The `sources` section: each source, its verification, schema, keys, limits and answers.
 extension GatewayConfig {
     static let sourceKeys: Set<String> = [
-        "name", "path", "verify", "schema", "idempotencyKey", "onDuplicate", "limits", "allowIPs", "rateLimit",
+        "name", "path", "verify", "body", "schema", "idempotencyKey", "onDuplicate", "limits", "allowIPs", "rateLimit",
         "clientCert", "allowedSubjects", "allowedSANs", "destinations", "mode", "respond",
     ]
 
@@ -29,11 +29,13 @@ extension GatewayConfig {
             problems.append(ConfigProblem(node["path"].path, "must start with /"))
         }
         let verify = VerifyConfig.decode(node["verify"], &problems)
+        let body = node["body"].choice(default: BodyKind.json, &problems)
         let schema = decodeSchema(node["schema"], baseDirectory: baseDirectory, &problems)
         let configuredKey = decodeIdempotencyKey(node["idempotencyKey"], &problems)
         let mode = decodeMode(node["mode"], &problems)
         // A fulfillment caller retrying the same requestId is told so (as Cognigy's tutorial does), unless configured.
-        let onDuplicate = decodeDuplicateAnswer(node["onDuplicate"], &problems) ?? (mode == .fulfillment ? .conflict : .ok)
+        let configuredDuplicateAnswer = decodeDuplicateAnswer(node["onDuplicate"], &problems)
+        let onDuplicate = configuredDuplicateAnswer ?? (mode == .fulfillment ? .conflict : .ok)
         if mode == .ingest, node["respond"].isPresent {
             problems.append(ConfigProblem(node["respond"].path, "is only for sources with mode: fulfillment"))
         }
@@ -58,9 +60,21 @@ extension GatewayConfig {
             ?? verify.preset.idempotencyKey ?? (verify.isSignature ? .signature : .bodyDigest)
         if idempotencyKey == .signature, !verify.isSignature {
             problems.append(ConfigProblem(node["idempotencyKey"].path,
-                "signature needs a signing verifier (HMAC or SigV4); use body:<pointer>, header:<name> or sha256"))
+                "signature needs a signing verifier (HMAC or SigV4); use body:<pointer>, header:<name>, sha256 or none"))
         }
-        return SourceConfig(name: name, path: path, verify: verify, schema: schema, idempotencyKey: idempotencyKey,
+        if idempotencyKey == .unkeyed, configuredDuplicateAnswer != nil {
+            problems.append(ConfigProblem(node["onDuplicate"].path, "has no duplicates to answer: idempotencyKey is none"))
+        }
+        if !body.hasFields {
+            if node["schema"].isPresent {
+                problems.append(ConfigProblem(node["schema"].path, "needs a body with fields (json or form), not \(body.rawValue)"))
+            }
+            if case .body(let pointer) = idempotencyKey {
+                problems.append(ConfigProblem(node["idempotencyKey"].path,
+                    "body:\(pointer) needs a body with fields (json or form), not \(body.rawValue); use header:<name>, sha256 or none"))
+            }
+        }
+        return SourceConfig(name: name, path: path, verify: verify, body: body, schema: schema, idempotencyKey: idempotencyKey,
                             onDuplicate: onDuplicate,
                             maxBodyBytes: maxBodyBytes ?? verify.preset.maxBodyBytes ?? limits.maxBodyBytes,
                             allowIPs: allowIPs, rateLimit: rateLimit ?? verify.preset.rateLimit,
@@ -95,7 +109,7 @@ extension GatewayConfig {
         guard let text = node.string(&problems) else { return nil }
         guard let rule = IdempotencyKeyRule(parsing: text) else {
             problems.append(ConfigProblem(node.path,
-                "must be body:<JSON pointer>, header:<name>, signature or sha256, found \"\(text)\""))
+                "must be body:<JSON pointer>, header:<name>, signature, sha256 or none, found \"\(text)\""))
             return nil
         }
         return rule

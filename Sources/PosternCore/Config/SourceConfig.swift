@@ -4,6 +4,8 @@ public struct SourceConfig: Sendable {
     public var name: String
     public var path: String
     public var verify: VerifyConfig
+    /// What the bodies are: checked as this kind before they are stored.
+    public var body: BodyKind
     /// The compiled JSON Schema (built in or read from a file) every body must satisfy.
     public var schema: JSONSchema?
     /// How the idempotency key is taken: as configured, else the mode's or the preset's default.
@@ -50,10 +52,14 @@ public enum IdempotencyKeyRule: Sendable, Equatable, CustomStringConvertible {
     case signature
     /// SHA-256 of the raw body.
     case bodyDigest
+    /// None: every accepted request is a new event (a sender whose identical bodies are distinct messages).
+    case unkeyed
 
-    /// Parses `body:<JSON pointer>`, `header:<name>`, `signature` or `sha256`.
+    /// Parses `body:<JSON pointer>`, `header:<name>`, `signature`, `sha256` or `none`.
     public init?(parsing text: String) {
-        if text == "signature" {
+        if text == "none" {
+            self = .unkeyed
+        } else if text == "signature" {
             self = .signature
         } else if text == "sha256" {
             self = .bodyDigest
@@ -72,6 +78,7 @@ public enum IdempotencyKeyRule: Sendable, Equatable, CustomStringConvertible {
         case .header(let name): "header:\(name)"
         case .signature: "signature"
         case .bodyDigest: "sha256"
+        case .unkeyed: "none"
         }
     }
 }

@@ -19,6 +19,9 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
     case credentialScopeMismatch = "credential_scope_mismatch"
     case malformedAuthorization = "malformed_authorization"
     case malformedJSON = "malformed_json"
+    case malformedForm = "malformed_form"
+    /// Not well-formed XML, or XML with a DTD (refused, so no entity is ever declared or expanded).
+    case malformedXML = "malformed_xml"
     /// The body ended early or broke off while it was read (the client closed, or the body deadline passed).
     case bodyUnreadable = "body_unreadable"
     case schemaViolation = "schema_violation"
@@ -35,7 +38,7 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
         case .rateLimited: 429
         case .missingSignature, .invalidSignature, .timestampOutOfWindow, .invalidCredentials, .unknownAccessKey,
              .unsignedRequiredHeader, .payloadHashMismatch, .credentialScopeMismatch, .malformedAuthorization: 401
-        case .malformedJSON, .bodyUnreadable: 400
+        case .malformedJSON, .malformedForm, .malformedXML, .bodyUnreadable: 400
         case .schemaViolation: 422
         case .storeUnavailable: 503
         }

@@ -96,7 +96,7 @@ public struct IngestResponder: HTTPResponder {
         return await store(event, source: source, document: checked.document, &decision)
     }
 
-    private func store(_ event: IncomingEvent, source: Source, document: JSONValue, _ decision: inout Decision) async -> Response {
+    private func store(_ event: IncomingEvent, source: Source, document: JSONValue?, _ decision: inout Decision) async -> Response {
         let outcome: StoreOutcome
         do {
             outcome = try await store.insert(event)
@@ -110,7 +110,7 @@ public struct IngestResponder: HTTPResponder {
             decision.status = 200
             decision.eventID = id
             if let respond = source.config.respond {
-                let (response, how) = await fulfiller.answer(event, id: id, document: document, respond: respond, now: clock.now)
+                let (response, how) = await fulfiller.answer(event, id: id, document: document ?? .object([:]), respond: respond, now: clock.now)
                 decision.answer = how
                 return response
             }

@@ -8,11 +8,11 @@ public struct CheckedRequest: Sendable {
     public var verification: Verification
     public var idempotencyKey: String
     public var correlationID: String
-    /// The parsed body, for sources that answer from it (fulfillment).
-    public var document: JSONValue
+    /// The fields of a JSON or form body (nil for XML and raw), for answers read from it.
+    public var document: JSONValue?
 }
 
-/// The checks between a received body and the store: signature, JSON, schema, idempotency key.
+/// The checks between a received body and the store: signature, the body's kind, schema, idempotency key.
 public enum Intake {
     /// The header carrying a correlation id when the preset names none.
     static let correlationHeader = "X-Correlation-Id"
@@ -25,13 +25,13 @@ public enum Intake {
         case .refused(let failure): return .failure(Refusal(failure.reason, failure.message))
         case .verified(let verified): verification = verified
         }
-        let document: JSONValue
+        let document: JSONValue?
         do {
-            document = try JSONParser.parse(body)
+            document = try source.config.body.read(body)
         } catch {
-            return .failure(Refusal(.malformedJSON, "the body is not valid JSON: \(error.message)"))
+            return .failure(Refusal(error.reason, error.message))
         }
-        if let schema = source.schema {
+        if let schema = source.schema, let document {
             do {
                 try schema.validate(document)
             } catch {
@@ -45,11 +45,11 @@ public enum Intake {
             }
     }
 
-    static func idempotencyKey(_ rule: IdempotencyKeyRule, document: JSONValue, body: [UInt8], headers: RequestHeaders,
+    static func idempotencyKey(_ rule: IdempotencyKeyRule, document: JSONValue?, body: [UInt8], headers: RequestHeaders,
                                verification: Verification) -> Result<String, Refusal> {
         switch rule {
         case .body(let pointer):
-            guard let key = document.value(at: pointer)?.keyText else {
+            guard let key = document?.value(at: pointer)?.keyText else {
                 return .failure(Refusal(.schemaViolation, "\(pointer) is required (a non-empty string or integer): it is this source's idempotency key"))
             }
             return .success(key)
@@ -62,6 +62,8 @@ public enum Intake {
             return .success("sig:" + (verification.signatureDigest ?? ""))
         case .bodyDigest:
             return .success("sha256:" + ByteEncoding.hex.encode(SHA256.hash(data: body)))
+        case .unkeyed:
+            return .success("none:" + UUID().lowercasedString)
         }
     }
 
