@@ -11,8 +11,11 @@ public struct RespondConfig: Sendable {
     public var upstream: String?
     /// How long to wait for the upstream before answering with the fallback.
     public var timeout: Duration
-    /// The actions (`{type, value}`) answered when there is no upstream answer.
+    /// The actions (`{type, value}`) answered when there is no upstream answer, as Cognigy's
+    /// `{"requestId", "payload", "context"}`.
     public var fallback: [JSONValue]
+    /// A whole answer of any JSON shape (a jambonz verb array), answered as it is instead of `fallback`.
+    public var fallbackAnswer: JSONValue?
 
     public init(upstream: String?, timeout: Duration = .seconds(3), fallback: [JSONValue]) {
         self.upstream = upstream

@@ -4,7 +4,7 @@ import Foundation
 extension GatewayConfig {
     static let sourceKeys: Set<String> = [
         "name", "path", "verify", "body", "schema", "idempotencyKey", "onDuplicate", "limits", "allowIPs", "rateLimit",
-        "clientCert", "allowedSubjects", "allowedSANs", "destinations", "mode", "respond",
+        "clientCert", "allowedSubjects", "allowedSANs", "destinations", "mode", "respond", "answer",
     ]
 
     static func decodeSources(_ node: ConfigNode, baseDirectory: String, limits: Limits,
@@ -40,6 +40,10 @@ extension GatewayConfig {
             problems.append(ConfigProblem(node["respond"].path, "is only for sources with mode: fulfillment"))
         }
         let respond = mode == .fulfillment ? decodeRespond(node["respond"], &problems) : nil
+        if mode == .fulfillment, node["answer"].isPresent {
+            problems.append(ConfigProblem(node["answer"].path, "is for store-and-forward sources; a fulfillment source answers with respond"))
+        }
+        let answer = mode == .ingest ? decodeAnswer(node["answer"], body: body, schema: schema, &problems) : nil
         let destinations = node["destinations"].strings(&problems)
         reportRepeats(destinations.enumerated().map { ("\(node["destinations"].path)[\($0)]", $1) }, &problems)
         node["limits"].rejectUnknownKeys(["maxBodyBytes"], &problems)
@@ -80,7 +84,7 @@ extension GatewayConfig {
                             allowIPs: allowIPs, rateLimit: rateLimit ?? verify.preset.rateLimit,
                             requiresClientCertificate: clientCert == "required" || !allowedSubjects.isEmpty || !allowedSANs.isEmpty,
                             allowedSubjects: allowedSubjects, allowedSANs: allowedSANs,
-                            destinations: destinations, mode: mode, respond: respond)
+                            destinations: destinations, mode: mode, respond: respond, answer: answer)
     }
 
     /// A built-in schema name or a JSON Schema file path, compiled.
@@ -154,11 +158,49 @@ extension GatewayConfig {
                    SubjectAlternativeName.init(allowed:))
     }
 
+    /// The statuses an answer may have: success without a redirect, and nothing a caller could read as a retry.
+    static let answerStatuses = [200, 201, 202, 204]
+
+    static func decodeAnswer(_ node: ConfigNode, body: BodyKind, schema: JSONSchema?, _ problems: inout [ConfigProblem]) -> AnswerConfig? {
+        guard node.isPresent else { return nil }
+        node.rejectUnknownKeys(["status", "contentType", "body"], &problems)
+        let status = node["status"].int(&problems) ?? 200
+        if !answerStatuses.contains(status) {
+            problems.append(ConfigProblem(node["status"].path, "must be one of 200, 201, 202, 204"))
+        }
+        let contentType = node["contentType"].string(&problems) ?? "application/json"
+        let text = node["body"].string(&problems) ?? ""
+        if status == 204, !text.isEmpty {
+            problems.append(ConfigProblem(node["body"].path, "must be empty with status 204 (No Content)"))
+        }
+        let template: AnswerTemplate
+        do {
+            template = try AnswerTemplate(parsing: text)
+        } catch {
+            problems.append(ConfigProblem(node["body"].path, error.message))
+            return nil
+        }
+        for pointer in template.pointers {
+            if !body.hasFields {
+                problems.append(ConfigProblem(node["body"].path, "{{body:\(pointer)}} needs a body with fields (json or form), not \(body.rawValue)"))
+            } else if let schema, !schema.admits(pointer: pointer) {
+                problems.append(ConfigProblem(node["body"].path, "{{body:\(pointer)}} can never be there: the source's schema does not allow it"))
+            }
+        }
+        return AnswerConfig(status: status, contentType: contentType, body: template)
+    }
+
     static func decodeRespond(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> RespondConfig {
-        node.rejectUnknownKeys(["upstream", "timeout", "fallback"], &problems)
+        node.rejectUnknownKeys(["upstream", "timeout", "fallback", "fallbackAnswer"], &problems)
         let fallback = node["fallback"].elements(&problems).map { JSONValue($0.value ?? .null) }
         var respond = RespondConfig(upstream: node["upstream"].string(&problems),
                                     fallback: fallback.isEmpty ? [.object(["type": .string("text"), "value": .string("")])] : fallback)
+        if node["fallbackAnswer"].isPresent {
+            if node["fallback"].isPresent {
+                problems.append(ConfigProblem(node["fallbackAnswer"].path, "replaces fallback: give one of them"))
+            }
+            respond.fallbackAnswer = JSONValue(node["fallbackAnswer"].value ?? .null)
+        }
         respond.timeout = node["timeout"].duration(&problems) ?? respond.timeout
         return respond
     }

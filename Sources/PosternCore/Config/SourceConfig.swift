@@ -28,6 +28,8 @@ public struct SourceConfig: Sendable {
     public var mode: SourceMode
     /// How a fulfillment source answers; nil for an ingest source.
     public var respond: RespondConfig?
+    /// How an ingest source answers a stored or duplicate event; nil answers `{"id","status"}`.
+    public var answer: AnswerConfig?
 
     /// The destinations delivered to from the outbox: all but a fulfillment source's upstream, which is called
     /// while the caller waits.

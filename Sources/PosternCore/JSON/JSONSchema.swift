@@ -54,6 +54,30 @@ public final class JSONSchema: Sendable {
         self.items = try node["items"].map { value throws(Violation) in try JSONSchema(value, at: "\(location)/items") }
     }
 
+    /// Whether an instance this schema accepts can have a value at `pointer`: false where the schema closes an object
+    /// (`additionalProperties: false`) without that member, or allows only a type without members there.
+    public func admits(pointer: String) -> Bool {
+        guard pointer.hasPrefix("/") else { return pointer.isEmpty }
+        var schema = self
+        for token in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            let name = JSONKey(token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~"))
+            let types: [String] = switch schema.node["type"] {
+            case .string(let one)?: [one]
+            case .array(let many)?: many.compactMap { if case .string(let type) = $0 { type } else { nil } }
+            default: ["object", "array"]
+            }
+            if let property = schema.properties[name], types.contains("object") {
+                schema = property
+            } else if let items = schema.items, types.contains("array"), Int(name.name) != nil {
+                schema = items
+            } else {
+                let closed = schema.node["additionalProperties"] == .bool(false)
+                return (types.contains("object") && !closed) || (types.contains("array") && Int(name.name) != nil)
+            }
+        }
+        return true
+    }
+
     /// Parses and compiles a schema from JSON text.
     public static func compile(json: String) throws(Violation) -> JSONSchema {
         let document: JSONValue

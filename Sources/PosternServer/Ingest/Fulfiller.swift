@@ -3,9 +3,9 @@ import Hummingbird
 import PosternCore
 import PosternDelivery
 
-/// Answers fulfillment sources in the same request (Cognigy bot fulfillment): the upstream destination's JSON
-/// answer, or `{"requestId", "payload": <fallback actions>, "context"}` when there is no upstream, or it fails or
-/// takes longer than `respond.timeout`.
+/// Answers fulfillment sources in the same request (Cognigy bot fulfillment, jambonz hooks): the upstream
+/// destination's JSON answer of any shape, or the fallback when there is no upstream, or it fails or takes longer
+/// than `respond.timeout`: `fallbackAnswer` as it is, else `{"requestId", "payload": <fallback actions>, "context"}`.
 public struct Fulfiller: Sendable {
     let client: DeliveryClient?
     let destinations: [String: DestinationConfig]
@@ -33,8 +33,10 @@ public struct Fulfiller: Sendable {
         }
     }
 
-    /// The request's `requestId`, the configured fallback actions, and the request's `context` echoed.
+    /// The configured `fallbackAnswer`, or the request's `requestId`, the configured fallback actions, and the
+    /// request's `context` echoed.
     static func fallback(_ document: JSONValue, _ respond: RespondConfig) -> Response {
+        if let whole = respond.fallbackAnswer { return JSONResponse.body(status: 200, ByteBuffer(string: whole.jsonText)) }
         var answer: [JSONKey: JSONValue] = ["payload": .array(respond.fallback)]
         answer["requestId"] = document.value(at: "/requestId") ?? .null
         if let context = document.value(at: "/context") { answer["context"] = context }

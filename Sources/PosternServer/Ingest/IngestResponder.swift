@@ -114,13 +114,28 @@ public struct IngestResponder: HTTPResponder {
                 decision.answer = how
                 return response
             }
+            if let answer = source.config.answer { return configured(answer, id: id, event: event, document: document, &decision) }
             return JSONResponse.status(200, "accepted", id: id)
         case .duplicate(let id):
             decision.reason = .duplicate
             decision.status = source.config.onDuplicate.rawValue
             decision.eventID = id
+            if source.config.onDuplicate == .ok, let answer = source.config.answer {
+                return configured(answer, id: id, event: event, document: document, &decision)
+            }
             return JSONResponse.status(source.config.onDuplicate.rawValue, "duplicate", id: id)
         }
+    }
+
+    /// The source's `answer`, its placeholders filled for this event (a duplicate's id is the stored event's).
+    private func configured(_ answer: AnswerConfig, id: String, event: IncomingEvent, document: JSONValue?,
+                            _ decision: inout Decision) -> Response {
+        decision.status = answer.status
+        let values = AnswerTemplate.Values(id: id, correlationID: event.correlationID ?? "", receivedAt: event.receivedAt,
+                                           document: document)
+        guard answer.status != 204 else { return Response(status: .noContent) }
+        return Response(status: .init(code: answer.status), headers: [.contentType: answer.contentType],
+                        body: .init(byteBuffer: ByteBuffer(string: answer.body.render(values, escaping: answer.escaping))))
     }
 
     /// Reads the body, refusing as soon as it passes the limit while counting (a declared length is a guard).
