@@ -8,8 +8,8 @@ public struct CredentialVerifier: Verifier {
     public enum Kind: Sendable, Equatable {
         /// `Authorization: Basic base64(user:password)`; accepted values are `user:password`.
         case basic
-        /// `Authorization: Bearer <token>`.
-        case bearer
+        /// `Authorization: <scheme> <token>`: `Bearer`, or another scheme such as `ApiKey`.
+        case bearer(scheme: String)
         /// A header of its own, e.g. Cognigy's `X-Webhook-Key`.
         case apiKey(header: String)
     }
@@ -46,8 +46,8 @@ public struct CredentialVerifier: Verifier {
             guard let encoded = authorization(headers, scheme: "Basic"),
                   let decoded = Data(base64Encoded: encoded) else { return nil }
             return String(decoding: decoded, as: UTF8.self)
-        case .bearer:
-            return authorization(headers, scheme: "Bearer")
+        case .bearer(let scheme):
+            return authorization(headers, scheme: scheme)
         case .apiKey(let header):
             return headers[header].flatMap { $0.isEmpty ? nil : $0 }
         }
@@ -67,7 +67,7 @@ extension CredentialVerifier.Kind {
     var headerDescription: String {
         switch self {
         case .basic: "Authorization header with Basic credentials"
-        case .bearer: "Authorization header with a Bearer token"
+        case .bearer(let scheme): "Authorization header with a \(scheme) token"
         case .apiKey(let header): "\(header) header"
         }
     }

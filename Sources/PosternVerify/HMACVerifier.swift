@@ -2,16 +2,20 @@ import Crypto
 import Foundation
 import PosternCore
 
-/// Verifies requests signed by any convention an `HMACDescriptor` describes, against several secrets (rotation).
+/// Verifies requests signed by any convention an `HMACDescriptor` describes, against several secrets (rotation),
+/// and the ed25519 signatures of conventions that have them (Standard Webhooks `v1a`) against public keys.
 public struct HMACVerifier: Verifier {
     public let descriptor: HMACDescriptor
     public let scheme: String
     private let keys: [SymmetricKey]
+    private let publicKeys: [Curve25519.Signing.PublicKey]
 
     /// - Parameter keys: secret key bytes, already decoded with `descriptor.keyBytes(for:)`.
-    public init(descriptor: HMACDescriptor, keys: [[UInt8]], scheme: String) {
+    /// - Parameter publicKeys: ed25519 public keys, decoded with `descriptor.publicKeyBytes(for:)`.
+    public init(descriptor: HMACDescriptor, keys: [[UInt8]], publicKeys: [[UInt8]] = [], scheme: String) {
         self.descriptor = descriptor
         self.keys = keys.map { SymmetricKey(data: $0) }
+        self.publicKeys = publicKeys.compactMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
         self.scheme = scheme
     }
 
@@ -22,6 +26,7 @@ public struct HMACVerifier: Verifier {
         }
         let items = splitItems(headerValue)
         let signatures = items.compactMap(signature(in:))
+        let edSignatures = publicKeys.isEmpty ? [] : items.compactMap(publicKeySignature(in:))
 
         var timestampText: String?
         var timestamp: Date?
@@ -40,15 +45,35 @@ public struct HMACVerifier: Verifier {
             guard let id = headers[idHeader], !id.isEmpty else { return .refused(.missingSignature("\(idHeader) header")) }
             messageID = id
         }
-        guard !signatures.isEmpty else { return .refused(.invalidSignature) }
+        guard !signatures.isEmpty || !edSignatures.isEmpty else { return .refused(.invalidSignature) }
 
         let signed = descriptor.signedBytes(body: request.body, timestamp: timestampText, id: messageID)
-        guard let (secretIndex, matched) = firstMatch(signed: signed, signatures: signatures) else {
+        let verified: (scheme: String, index: Int, signature: [UInt8])
+        if let (secretIndex, matched) = firstMatch(signed: signed, signatures: signatures) {
+            verified = (scheme, secretIndex, matched)
+        } else if let (keyIndex, matched) = firstPublicKeyMatch(signed: signed, signatures: edSignatures) {
+            verified = (scheme + "+ed25519", keyIndex, matched)
+        } else {
             return .refused(.invalidSignature)
         }
         return .verified(Verification(
-            scheme: scheme, secretIndex: secretIndex, timestamp: timestamp,
-            signatureDigest: ByteEncoding.hex.encode(SHA256.hash(data: matched)), messageID: messageID))
+            scheme: verified.scheme, secretIndex: verified.index, timestamp: timestamp,
+            signatureDigest: ByteEncoding.hex.encode(SHA256.hash(data: verified.signature)), messageID: messageID))
+    }
+
+    /// An ed25519 signature item (`v1a,<base64>`), when the convention has them.
+    private func publicKeySignature(in item: Substring) -> [UInt8]? {
+        guard let prefix = descriptor.publicKeyPrefix, item.hasPrefix(prefix) else { return nil }
+        return ByteEncoding.base64.decode(item.dropFirst(prefix.count).trimmingSpaces)
+    }
+
+    /// The first public key (by position among the public keys) that one of the signatures verifies with. Nothing
+    /// here is secret, so the checks need not take constant time.
+    private func firstPublicKeyMatch(signed: [UInt8], signatures: [[UInt8]]) -> (Int, [UInt8])? {
+        for (index, key) in publicKeys.enumerated() {
+            if let match = signatures.first(where: { key.isValidSignature($0, for: signed) }) { return (index, match) }
+        }
+        return nil
     }
 
     private func splitItems(_ value: String) -> [Substring] {
@@ -75,7 +100,8 @@ public struct HMACVerifier: Verifier {
         guard let date = descriptor.parseTimestamp(text) else {
             return .failure(.timestampOutOfWindow("the timestamp is not a valid \(descriptor.timestampFormat.rawValue) time"))
         }
-        if let refusal = TimestampWindow(tolerance: descriptor.tolerance).refusal(for: date, now: now, named: "the timestamp") {
+        let window = TimestampWindow(ahead: descriptor.futureTolerance ?? descriptor.tolerance, behind: descriptor.tolerance)
+        if let refusal = window.refusal(for: date, now: now, named: "the timestamp") {
             return .failure(refusal)
         }
         return .success(date)

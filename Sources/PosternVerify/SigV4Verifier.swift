@@ -70,8 +70,8 @@ public struct SigV4Verifier: Verifier {
         }
         // A presigned request stays valid for X-Amz-Expires after X-Amz-Date, whatever the tolerance.
         let window = switch claimed.form {
-        case .header: TimestampWindow(tolerance: policy.tolerance)
-        case .query(let expires): TimestampWindow(ahead: policy.tolerance, behind: expires)
+        case .header: TimestampWindow(ahead: policy.futureTolerance ?? policy.tolerance, behind: policy.tolerance)
+        case .query(let expires): TimestampWindow(ahead: policy.futureTolerance ?? policy.tolerance, behind: expires)
         }
         if let refusal = window.refusal(for: time, now: now, named: "X-Amz-Date") { throw refusal }
         return time

@@ -46,12 +46,12 @@ public struct SourceVerifier: Sendable {
     public init(_ config: VerifyConfig) {
         let preset = config.preset
         switch config.secrets {
-        case .hmac(let descriptor, let keys):
-            self.verifier = HMACVerifier(descriptor: descriptor, keys: keys, scheme: preset.name)
+        case .hmac(let descriptor, let keys, let publicKeys):
+            self.verifier = HMACVerifier(descriptor: descriptor, keys: keys, publicKeys: publicKeys, scheme: preset.name)
         case .basic(let credentials):
             self.verifier = CredentialVerifier(kind: .basic, accepted: credentials)
-        case .bearer(let tokens):
-            self.verifier = CredentialVerifier(kind: .bearer, accepted: tokens)
+        case .bearer(let tokens, let scheme):
+            self.verifier = CredentialVerifier(kind: .bearer(scheme: scheme), accepted: tokens)
         case .apiKey(let header, let keys):
             self.verifier = CredentialVerifier(kind: .apiKey(header: header), accepted: keys)
         case .sigv4(let policy):

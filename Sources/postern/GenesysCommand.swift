@@ -95,7 +95,7 @@ struct GenesysCommand: AsyncParsableCommand {
             guard let sourceConfig = config.sources.first(where: { $0.name == source }) else {
                 throw ValidationError("no source is named \"\(source)\"")
             }
-            guard case .hmac(let descriptor, let keys) = sourceConfig.verify.secrets, let key = keys.first else {
+            guard case .hmac(let descriptor, let keys, _) = sourceConfig.verify.secrets, let key = keys.first else {
                 throw ValidationError("source \"\(source)\" has no HMAC secret to sign with")
             }
             let body = Array(GenesysCommand.syntheticMessage().utf8)

@@ -13,7 +13,7 @@ struct ConfigFileTests {
             """
         let root = try ConfigFile.parse(yaml, environment: ["SECRET": "s3cr3t, ]: #x", "ADMIN_TOKEN": "t"])
         let config = try GatewayConfig.decode(ConfigNode(root), baseDirectory: "/")
-        guard case .hmac(_, let keys) = config.sources[0].verify.secrets else { Issue.record("not an HMAC source"); return }
+        guard case .hmac(_, let keys, _) = config.sources[0].verify.secrets else { Issue.record("not an HMAC source"); return }
         #expect(keys == [Array("s3cr3t, ]: #x".utf8), Array("fallback".utf8)])
         #expect(config.admin.token == "t")
     }

@@ -34,9 +34,9 @@ struct SourceVerifierTests {
         #expect(problems(verifySpec(path: "v", preset: "github", secrets: ["s"], tolerance: 30)) ==
             ["v.tolerance: this preset carries no timestamp"])
         #expect(problems(verifySpec(path: "v", preset: "api-key", secrets: ["s"])) ==
-            ["v.header: is required for the api-key preset, e.g. X-Webhook-Key"])
+            ["v.header: is required for the api-key preset, e.g. X-API-Key"])
         #expect(problems(verifySpec(path: "v", preset: "bearer", secrets: ["s"], tolerance: 5)) ==
-            ["v.tolerance: unknown key (expected one of: hmac, preset, secrets)"])
+            ["v.tolerance: unknown key (expected one of: hmac, preset, scheme, secrets)"])
         #expect(problems(verifySpec(path: "v")) == ["v: needs either `preset` or `hmac`"])
         let hmac: ConfigValue = .map(["header": .string("X-Sig"), "encoding": .string("base32"),
                                       "signedContent": .string("timestamp.body")])

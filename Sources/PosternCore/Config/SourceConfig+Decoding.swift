@@ -29,8 +29,9 @@ extension GatewayConfig {
             problems.append(ConfigProblem(node["path"].path, "must start with /"))
         }
         let verify = VerifyConfig.decode(node["verify"], &problems)
-        let body = node["body"].choice(default: BodyKind.json, &problems)
-        let schema = decodeSchema(node["schema"], baseDirectory: baseDirectory, &problems)
+        let body = node["body"].choice(default: verify?.preset.body ?? .json, &problems)
+        let schema = node["schema"].isPresent ? decodeSchema(node["schema"], baseDirectory: baseDirectory, &problems)
+            : verify?.preset.schema.flatMap { BuiltInSchemas.byName[$0] }.flatMap { try? JSONSchema.compile(json: $0) }
         let configuredKey = decodeIdempotencyKey(node["idempotencyKey"], &problems)
         let mode = decodeMode(node["mode"], &problems)
         // A fulfillment caller retrying the same requestId is told so (as Cognigy's tutorial does), unless configured.

@@ -44,13 +44,13 @@ extension VerifyConfig {
     private static func secrets(_ preset: Preset, _ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Secrets? {
         switch preset.method {
         case .hmac(var descriptor):
-            if let tolerance = tolerance(node, &problems) {
-                if descriptor.timestamp == nil {
-                    problems.append(ConfigProblem(node["tolerance"].path, "this preset carries no timestamp"))
-                }
-                descriptor.tolerance = tolerance
+            for key in ["tolerance", "futureTolerance"] where node[key].isPresent && descriptor.timestamp == nil {
+                problems.append(ConfigProblem(node[key].path, "this preset carries no timestamp"))
             }
-            return .hmac(descriptor, keys: hmacKeys(node["secrets"], descriptor, &problems))
+            descriptor.tolerance = tolerance(node, &problems) ?? descriptor.tolerance
+            descriptor.futureTolerance = futureTolerance(node, &problems)
+            let (keys, publicKeys) = hmacKeys(node["secrets"], descriptor, &problems)
+            return .hmac(descriptor, keys: keys, publicKeys: publicKeys)
         case .basic:
             let credentials = required(node["credentials"], &problems)
             for (index, credential) in credentials.enumerated() where !credential.contains(":") {
@@ -58,16 +58,22 @@ extension VerifyConfig {
             }
             return .basic(credentials: credentials)
         case .bearer:
-            return .bearer(tokens: required(node["secrets"], &problems))
+            let scheme = node["scheme"].string(&problems) ?? "Bearer"
+            if scheme.isEmpty || scheme.contains(where: \.isWhitespace) {
+                problems.append(ConfigProblem(node["scheme"].path, "must be one word, e.g. Bearer or ApiKey"))
+            }
+            return .bearer(tokens: required(node["secrets"], &problems), scheme: scheme)
         case .apiKey:
             guard let header = node["header"].string(&problems), !header.isEmpty else {
-                problems.append(ConfigProblem(node["header"].path, "is required for the api-key preset, e.g. X-Webhook-Key"))
+                problems.append(ConfigProblem(node["header"].path, "is required for the api-key preset, e.g. X-API-Key"))
                 return nil
             }
             return .apiKey(header: header, keys: required(node["secrets"], &problems))
         case .sigv4(let service, let defaultTolerance):
             let tolerance = tolerance(node, &problems) ?? defaultTolerance
-            return SigV4Policy.decode(node, service: service, tolerance: tolerance, &problems).map { .sigv4($0) }
+            var policy = SigV4Policy.decode(node, service: service, tolerance: tolerance, &problems)
+            policy?.futureTolerance = futureTolerance(node, &problems)
+            return policy.map { .sigv4($0) }
         case .none:
             return Secrets.none
         }
@@ -77,16 +83,30 @@ extension VerifyConfig {
         node["tolerance"].integer(&problems, in: ConfigRange.tolerance)
     }
 
+    /// How far ahead of ours a sender's time may be, when not `tolerance` (Stripe's libraries accept any future time).
+    private static func futureTolerance(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Int? {
+        node["futureTolerance"].integer(&problems, in: ConfigRange.tolerance)
+    }
+
+    /// The HMAC secrets' key bytes, and the `whpk_` ed25519 public keys where the convention takes them.
     private static func hmacKeys(_ node: ConfigNode, _ descriptor: HMACDescriptor,
-                                 _ problems: inout [ConfigProblem]) -> [[UInt8]] {
-        required(node, &problems).enumerated().compactMap { index, secret in
-            guard let key = descriptor.keyBytes(for: secret) else {
+                                 _ problems: inout [ConfigProblem]) -> (keys: [[UInt8]], publicKeys: [[UInt8]]) {
+        var keys: [[UInt8]] = [], publicKeys: [[UInt8]] = []
+        for (index, secret) in required(node, &problems).enumerated() {
+            if descriptor.publicKeyPrefix != nil, secret.hasPrefix("whpk_") {
+                guard let key = descriptor.publicKeyBytes(for: secret) else {
+                    problems.append(ConfigProblem("\(node.path)[\(index)]", "must be whpk_ and a base64 ed25519 public key (32 bytes)"))
+                    continue
+                }
+                publicKeys.append(key)
+            } else if let key = descriptor.keyBytes(for: secret) {
+                keys.append(key)
+            } else {
                 let expected = descriptor.secretEncoding == .base64 ? "base64 (optionally whsec_-prefixed)" : "not empty"
                 problems.append(ConfigProblem("\(node.path)[\(index)]", "must be \(expected)"))
-                return nil
             }
-            return key
         }
+        return (keys, publicKeys)
     }
 
     /// A non-empty list of non-empty strings.

@@ -4,7 +4,24 @@ public enum BuiltInSchemas {
     public static let byName: [String: String] = [
         "cognigy-flow-event": cognigyFlowEvent,
         "cognigy-fulfillment-request": cognigyFulfillmentRequest,
+        "cognigy-endpoint-output": cognigyEndpointOutput,
     ]
+
+    /// What the Cognigy Webhook Endpoint posts for a flow's output (docs.cognigy.com, Webhook Endpoint: `userId`,
+    /// `sessionId`, `text`, `data`): the session id required, as the correlation id; other fields allowed, so an output
+    /// Cognigy adds fields to is still stored.
+    static let cognigyEndpointOutput = """
+        {
+          "type": "object",
+          "required": ["sessionId"],
+          "properties": {
+            "userId": {"type": "string"},
+            "sessionId": {"type": "string", "minLength": 1},
+            "text": {"type": ["string", "null"]},
+            "data": {"type": ["object", "null"]}
+          }
+        }
+        """
 
     /// A Cognigy flow's webhook event (tutorial 001): `event_id` required, nothing unknown allowed.
     static let cognigyFlowEvent = """

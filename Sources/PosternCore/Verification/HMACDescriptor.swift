@@ -53,13 +53,19 @@ public struct HMACDescriptor: Sendable, Equatable {
     public var timestampFormat: TimestampFormat = .unix
     /// The header carrying the message id, when the signed content includes it.
     public var idHeader: String? = nil
-    /// Seconds the sender's clock may differ from ours, in either direction.
+    /// Seconds the sender's timestamp may be behind ours (and ahead of it, unless `futureTolerance` says otherwise).
     public var tolerance: Int = 300
+    /// Seconds the sender's timestamp may be ahead of ours, when not `tolerance`.
+    public var futureTolerance: Int? = nil
+    /// The prefix of ed25519 signatures (`v1a,` in Standard Webhooks), verified with `whpk_` public keys; nil when the
+    /// convention has none.
+    public var publicKeyPrefix: String? = nil
 
     public init(header: String, prefix: String = "", delimiter: String? = nil, encoding: ByteEncoding = .hex,
                 algorithm: Algorithm = .sha256, secretEncoding: SecretEncoding = .raw,
                 signedContent: SignedContent = .body, timestamp: TimestampLocation? = nil,
-                timestampFormat: TimestampFormat = .unix, idHeader: String? = nil, tolerance: Int = 300) {
+                timestampFormat: TimestampFormat = .unix, idHeader: String? = nil, tolerance: Int = 300,
+                publicKeyPrefix: String? = nil) {
         self.header = header
         self.prefix = prefix
         self.delimiter = delimiter
@@ -71,6 +77,14 @@ public struct HMACDescriptor: Sendable, Equatable {
         self.timestampFormat = timestampFormat
         self.idHeader = idHeader
         self.tolerance = tolerance
+        self.publicKeyPrefix = publicKeyPrefix
+    }
+
+    /// The ed25519 public key in a `whpk_` secret (32 bytes), when the convention signs with them; nil otherwise.
+    public func publicKeyBytes(for secret: String) -> [UInt8]? {
+        guard publicKeyPrefix != nil, secret.hasPrefix("whpk_"), let bytes = Data(base64Encoded: String(secret.dropFirst(5))),
+              bytes.count == 32 else { return nil }
+        return Array(bytes)
     }
 
     /// Turns a configured secret into key bytes; nil when it is not valid in the secret encoding.

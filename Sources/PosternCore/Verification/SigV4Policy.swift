@@ -24,8 +24,10 @@ public struct SigV4Policy: Sendable {
     public var service: String
     /// The accepted key pairs; several for rotation.
     public var credentials: [SigV4Credential]
-    /// Seconds the request time may differ from ours, either way.
+    /// Seconds the request time may be behind ours (and ahead, unless `futureTolerance` says otherwise).
     public var tolerance: Int
+    /// Seconds the request time may be ahead of ours, when not `tolerance`.
+    public var futureTolerance: Int? = nil
     public var pathRule: PathRule
     /// Whether `X-Amz-Content-Sha256: UNSIGNED-PAYLOAD` is accepted.
     public var allowsUnsignedPayload: Bool

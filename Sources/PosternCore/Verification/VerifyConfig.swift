@@ -3,11 +3,13 @@
 public struct VerifyConfig: Sendable {
     /// The secrets of each kind of verification.
     public enum Secrets: Sendable {
-        /// Key bytes, decoded with the descriptor's secret encoding; several for rotation.
-        case hmac(HMACDescriptor, keys: [[UInt8]])
+        /// Key bytes, decoded with the descriptor's secret encoding, and ed25519 public keys (`whpk_`) where the
+        /// convention signs with them; several of each for rotation.
+        case hmac(HMACDescriptor, keys: [[UInt8]], publicKeys: [[UInt8]])
         /// `user:password` pairs.
         case basic(credentials: [String])
-        case bearer(tokens: [String])
+        /// Tokens after `<scheme> ` in `Authorization` (`Bearer`, or `ApiKey` as Cognigy's HTTP Request node sends).
+        case bearer(tokens: [String], scheme: String)
         case apiKey(header: String, keys: [String])
         case sigv4(SigV4Policy)
         case none
@@ -24,7 +26,7 @@ public struct VerifyConfig: Sendable {
 
     /// The HMAC descriptor, with the source's tolerance; nil for the other kinds.
     public var descriptor: HMACDescriptor? {
-        if case .hmac(let descriptor, _) = secrets { return descriptor }
+        if case .hmac(let descriptor, _, _) = secrets { return descriptor }
         return nil
     }
 

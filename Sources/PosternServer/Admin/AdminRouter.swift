@@ -84,7 +84,7 @@ struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let verifier: CredentialVerifier?
 
     init(token: String?) {
-        self.verifier = token.map { CredentialVerifier(kind: .bearer, accepted: [$0]) }
+        self.verifier = token.map { CredentialVerifier(kind: .bearer(scheme: "Bearer"), accepted: [$0]) }
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

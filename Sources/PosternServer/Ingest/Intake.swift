@@ -41,7 +41,7 @@ public enum Intake {
         return idempotencyKey(source.idempotencyKey, document: document, body: body, headers: headers, verification: verification)
             .map { key in
                 CheckedRequest(verification: verification, idempotencyKey: key,
-                               correlationID: correlationID(source, headers), document: document)
+                               correlationID: correlationID(source, headers, document: document), document: document)
             }
     }
 
@@ -67,8 +67,13 @@ public enum Intake {
         }
     }
 
-    static func correlationID(_ source: Source, _ headers: RequestHeaders) -> String {
-        let sent = source.verifier.correlationHeader.flatMap { headers[$0] } ?? headers[correlationHeader]
+    /// The sender's correlation id: its preset's header, else its preset's body field, else `X-Correlation-Id`, else new.
+    static func correlationID(_ source: Source, _ headers: RequestHeaders, document: JSONValue?) -> String {
+        var field: String?
+        if let pointer = source.verifier.preset.correlationField, case .string(let text)? = document?.value(at: pointer) {
+            field = text
+        }
+        let sent = source.verifier.correlationHeader.flatMap { headers[$0] } ?? field ?? headers[correlationHeader]
         if let sent, !sent.isEmpty, sent.utf8.count <= 200 { return sent }
         return UUID().lowercasedString
     }
