@@ -9,7 +9,7 @@ struct PosternCommand: AsyncParsableCommand {
         abstract: "A secure webhook ingress gateway.",
         version: PosternVersion.description,
         subcommands: [ServeCommand.self, CheckCommand.self, SignCommand.self, EventsCommand.self, DeliveriesCommand.self,
-                      ReplayCommand.self, GenesysCommand.self,
+                      ReplayCommand.self, GenesysCommand.self, SchemaCommand.self,
                       MigrateCommand.self]
     )
 }

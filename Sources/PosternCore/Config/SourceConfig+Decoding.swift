@@ -36,7 +36,13 @@ extension GatewayConfig {
         let mode = decodeMode(node["mode"], &problems)
         // A fulfillment caller retrying the same requestId is told so (as Cognigy's tutorial does), unless configured.
         let configuredDuplicateAnswer = decodeDuplicateAnswer(node["onDuplicate"], &problems)
-        let onDuplicate = configuredDuplicateAnswer ?? (mode == .fulfillment ? .conflict : .ok)
+        let successStatuses = verify?.preset.successStatuses
+        // A sender that takes only 2xx as success (Genesys Open Messaging, jambonz) is never answered 409.
+        let onDuplicate = configuredDuplicateAnswer ?? (mode == .fulfillment && successStatuses == nil ? .conflict : .ok)
+        if configuredDuplicateAnswer == .conflict, let successStatuses, let preset = verify?.preset {
+            problems.append(ConfigProblem(node["onDuplicate"].path,
+                "must not be 409 for \(preset.name): it takes only \(successStatuses.map(String.init).joined(separator: ", ")) as success, and another answer breaks the conversation"))
+        }
         if mode == .ingest, node["respond"].isPresent {
             problems.append(ConfigProblem(node["respond"].path, "is only for sources with mode: fulfillment"))
         }
@@ -45,6 +51,10 @@ extension GatewayConfig {
             problems.append(ConfigProblem(node["answer"].path, "is for store-and-forward sources; a fulfillment source answers with respond"))
         }
         let answer = mode == .ingest ? decodeAnswer(node["answer"], body: body, schema: schema, &problems) : nil
+        if let answer, let successStatuses, !successStatuses.contains(answer.status), let preset = verify?.preset {
+            problems.append(ConfigProblem(node["answer"]["status"].path,
+                "must be one of \(successStatuses.map(String.init).joined(separator: ", ")) for \(preset.name), the only statuses it takes as success"))
+        }
         let destinations = node["destinations"].strings(&problems)
         reportRepeats(destinations.enumerated().map { ("\(node["destinations"].path)[\($0)]", $1) }, &problems)
         node["limits"].rejectUnknownKeys(["maxBodyBytes"], &problems)

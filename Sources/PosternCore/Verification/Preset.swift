@@ -39,6 +39,10 @@ public struct Preset: Sendable {
     public let isTutorialConvention: Bool
     /// The vendor page that documents the preset, for `check` and the docs.
     public let reference: String?
+    /// The only statuses the sender takes as success, when any other breaks its conversation (Genesys Open Messaging
+    /// drops the customer's message; jambonz counts 200, 202 and 204 only): such a source never answers 409, and an
+    /// answer template keeps to these.
+    public let successStatuses: [Int]?
     /// The body limit a source gets when it sets none.
     public let maxBodyBytes: Int?
     /// The rate limit a source gets when it sets none.
@@ -46,7 +50,7 @@ public struct Preset: Sendable {
 
     init(_ name: String, _ method: Method, idempotencyKey: IdempotencyKeyRule? = nil, correlationHeader: String? = nil,
          correlationField: String? = nil, body: BodyKind? = nil, schema: String? = nil, maxBodyBytes: Int? = nil,
-         rateLimit: RateLimit? = nil, tutorial: Bool = false, reference: String? = nil) {
+         rateLimit: RateLimit? = nil, tutorial: Bool = false, reference: String? = nil, successStatuses: [Int]? = nil) {
         self.name = name
         self.method = method
         self.idempotencyKey = idempotencyKey
@@ -56,6 +60,7 @@ public struct Preset: Sendable {
         self.schema = schema
         self.isTutorialConvention = tutorial
         self.reference = reference
+        self.successStatuses = successStatuses
         self.maxBodyBytes = maxBodyBytes
         self.rateLimit = rateLimit
     }
@@ -87,11 +92,13 @@ public struct Preset: Sendable {
         Preset("genesys-open-messaging", .hmac(HMACDescriptor(
             header: "X-Hub-Signature-256", prefix: "sha256=", encoding: .base64)),
             idempotencyKey: .body(pointer: "/id"),
-            reference: "https://developer.genesys.cloud/commdigital/digital/openmessaging/validate"),
+            reference: "https://developer.genesys.cloud/commdigital/digital/openmessaging/validate",
+            successStatuses: [200, 201, 202, 204]),
         Preset("jambonz", .hmac(HMACDescriptor(
             header: "Jambonz-Signature", prefix: "v1=", delimiter: ",", encoding: .hex,
             signedContent: .timestampDotBody, timestamp: .signatureItem(prefix: "t="), tolerance: 300)),
-            reference: "https://github.com/jambonz/jambonz-feature-server/blob/main/lib/utils/base-requestor.js"),
+            reference: "https://github.com/jambonz/jambonz-feature-server/blob/main/lib/utils/base-requestor.js",
+            successStatuses: [200, 202, 204]),
         // The Cognigy Webhook Endpoint posts the flow's outputs with the Basic credentials set on the endpoint; two
         // identical outputs (the bot saying "Yes" twice) are two messages, so nothing is keyed by default.
         Preset("cognigy-endpoint", .basic, idempotencyKey: .unkeyed, correlationField: "/sessionId",
