@@ -92,7 +92,7 @@ public struct Preset: Sendable {
         Preset("genesys-open-messaging", .hmac(HMACDescriptor(
             header: "X-Hub-Signature-256", prefix: "sha256=", encoding: .base64)),
             idempotencyKey: .body(pointer: "/id"),
-            reference: "https://developer.genesys.cloud/commdigital/digital/openmessaging/validate",
+            reference: "https://developer.genesys.cloud/commdigital/digital/openmessaging/validate.html",
             successStatuses: [200, 201, 202, 204]),
         Preset("jambonz", .hmac(HMACDescriptor(
             header: "Jambonz-Signature", prefix: "v1=", delimiter: ",", encoding: .hex,
