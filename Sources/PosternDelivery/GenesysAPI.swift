@@ -22,19 +22,47 @@ public struct GenesysAPI: Sendable {
         public var description: String
     }
 
-    /// Creates an Open Messaging integration whose outbound notifications go to `webhookURL`, signed with `secret`;
-    /// returns the integration as Genesys answers it (with its `id`).
-    public func createOpenMessagingIntegration(name: String, webhookURL: String, secret: String) async throws -> JSONValue {
+    /// Creates an Open Messaging integration whose outbound notifications go to `webhookURL`, signed with `secret`
+    /// and carrying `headers`, and waits until Genesys has finished creating it; returns the integration as Genesys
+    /// then shows it.
+    public func createOpenMessagingIntegration(name: String, webhookURL: String, secret: String,
+                                               headers: [String: String] = [:], pollInterval: Duration = .seconds(1)) async throws -> JSONValue {
         let body = NewIntegration(name: name, outboundNotificationWebhookUrl: webhookURL,
-                                  outboundNotificationWebhookSignatureSecretToken: secret)
-        return try await call("POST", Self.integrations, body: JSONOutput.encode(body), permission: "messaging:integration:add")
+                                  outboundNotificationWebhookSignatureSecretToken: secret,
+                                  webhookHeaders: headers.isEmpty ? nil : headers)
+        let created = try await call("POST", Self.integrations, body: JSONOutput.encode(body), permission: "messaging:integration:add")
+        guard case .string(let id)? = created.value(at: "/id") else {
+            throw Failure(description: "Genesys answered the creation without an integration id")
+        }
+        return try await waitUntilCreated(id: id, interval: pollInterval)
     }
 
-    /// The body of `POST /api/v2/conversations/messaging/integrations/open`.
+    /// The body of `POST /api/v2/conversations/messaging/integrations/open` (`OpenIntegrationRequest`).
     struct NewIntegration: Encodable {
         var name: String
         var outboundNotificationWebhookUrl: String
         var outboundNotificationWebhookSignatureSecretToken: String
+        var webhookHeaders: [String: String]?
+    }
+
+    /// Reads the integration until its `createStatus` is no longer `Initiated` (Genesys creates it asynchronously),
+    /// every `interval`, for at most `limit`; returns it once `Completed`, and throws Genesys' `createError` on `Error`.
+    func waitUntilCreated(id: String, interval: Duration = .seconds(1), limit: Duration = .seconds(60)) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            let integration = try await openMessagingIntegration(id: id)
+            switch integration.value(at: "/createStatus") {
+            case .string("Error")?:
+                let error = integration.value(at: "/createError").map { GenesysErrorText.describe(Array($0.jsonText.utf8)) } ?? "no createError given"
+                throw Failure(description: "Genesys could not create integration \(id): \(error)")
+            case .string("Initiated")? where ContinuousClock.now < deadline:
+                try await Task.sleep(for: interval)
+            case .string("Initiated")?:
+                throw Failure(description: "integration \(id) is still being created after \(Int(limit.seconds)) s; check it with postern genesys status")
+            default:
+                return integration
+            }
+        }
     }
 
     /// The integration with this id.

@@ -1,8 +1,9 @@
 import Foundation
 import PosternCore
 
-/// Genesys Cloud Open Messaging: each event becomes an inbound message of the integration
-/// (`POST /api/v2/conversations/messages/{integrationId}/inbound/open/message`), with the shared OAuth token.
+/// Genesys Cloud Open Messaging: each event becomes an inbound message, receipt or typing event of the integration
+/// (`POST /api/v2/conversations/messages/{integrationId}/inbound/open/message|receipt|event`), with the shared
+/// OAuth token.
 /// A 401 renews the token once and tries again; a 429's Retry-After is honoured by the dispatcher.
 struct GenesysDestination: Destination {
     let config: DestinationConfig
@@ -12,7 +13,7 @@ struct GenesysDestination: Destination {
 
     func attempt(_ delivery: DueDelivery, now: Date) async -> AttemptResult {
         let message: [UInt8]
-        switch settings.mapping.message(from: delivery.body, eventID: delivery.eventID, receivedAt: delivery.enqueuedAt) {
+        switch settings.mapping.body(settings.send, from: delivery.body, eventID: delivery.eventID, receivedAt: delivery.enqueuedAt) {
         case .success(let body): message = body
         case .failure(let problem): return AttemptResult(failure: .unsendable(problem.message))
         }
@@ -36,7 +37,7 @@ struct GenesysDestination: Destination {
         } catch {
             return (AttemptResult(failure: DeliveryClient.failure(error)), nil)
         }
-        let request = OutgoingRequest(url: settings.inboundMessageURL, headers: [
+        let request = OutgoingRequest(url: settings.inboundURL, headers: [
             ("Authorization", "Bearer \(token)"), ("Content-Type", "application/json"), ("Accept", "application/json"),
             ("X-Correlation-Id", delivery.correlationID ?? delivery.eventID),
         ], body: message)

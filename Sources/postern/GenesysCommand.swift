@@ -52,18 +52,37 @@ struct GenesysCommand: AsyncParsableCommand {
         @Option(help: "The integration's name in Genesys Cloud (default: Postern <source>).")
         var name: String?
 
+        @Option(name: .customLong("webhook-header"), help: "NAME=VALUE: a static header Genesys sends with every outbound webhook (repeatable).")
+        var webhookHeaders: [String] = []
+
+        /// Genesys calls outbound webhooks on https and port 443 only (Genesys Cloud Resource Center, "Configure an
+        /// Open Messaging integration").
+        static func checkedWebhookURL(_ text: String) throws -> URL {
+            guard let url = URL(string: text), url.scheme?.lowercased() == "https", let host = url.host, !host.isEmpty,
+                  url.port == nil || url.port == 443 else {
+                throw ValidationError("--webhook-url must be an https URL on port 443, the only kind Genesys Cloud calls (found \(text))")
+            }
+            return url
+        }
+
         func run() async throws {
             let settings = try GenesysCommand.settings(try options.loadPlan().config, destination: destination)
-            guard let url = URL(string: webhookURL), url.scheme != nil, url.host != nil else {
-                throw ValidationError("--webhook-url must be an absolute URL")
+            let url = try Self.checkedWebhookURL(webhookURL)
+            var headers: [String: String] = [:]
+            for header in webhookHeaders {
+                guard let equals = header.firstIndex(of: "="), equals != header.startIndex else {
+                    throw ValidationError("--webhook-header must be NAME=VALUE, found \"\(header)\"")
+                }
+                headers[String(header[..<equals])] = String(header[header.index(after: equals)...])
             }
             var random = SystemRandomNumberGenerator()
             let secret = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }).base64EncodedString()
             let integrationName = name ?? "Postern \(source)"
-            let created = try await GenesysCommand.calling({ api in
-                try await api.createOpenMessagingIntegration(name: integrationName, webhookURL: webhookURL, secret: secret)
+            let integration = try await GenesysCommand.calling({ api in
+                try await api.createOpenMessagingIntegration(name: integrationName, webhookURL: webhookURL, secret: secret,
+                                                             headers: headers)
             }, settings: settings)
-            let id = created.value(at: "/id").flatMap { if case .string(let text) = $0 { text } else { nil } } ?? "?"
+            let id = integration.value(at: "/id").flatMap { if case .string(let text) = $0 { text } else { nil } } ?? "?"
             print("""
                 # Open Messaging integration "\(integrationName)" created, id \(id).
                 # Set `integrationId: \(id)` on destination \(destination), and add this source: Genesys signs its
@@ -73,6 +92,8 @@ struct GenesysCommand: AsyncParsableCommand {
                     verify:
                       preset: genesys-open-messaging
                       secrets: ["\(secret)"]
+                # Next: in Architect, create an Inbound Message flow and attach it to this integration under
+                # Admin > Message > Message Routing, so customers' messages reach a queue.
                 """)
         }
     }

@@ -53,14 +53,32 @@ struct GenesysConfigTests {
         let cognigy = Array(#"{"userId":"u2","sessionId":"s2","AIOutput":{"text":"Hi from the bot","data":{}}}"#.utf8)
         for (body, user, text, time) in [(tutorial, "u1", "I need help", "2025-11-25T10:00:00.000Z"),
                                          (cognigy, "u2", "Hi from the bot", "2027-01-15T08:00:00.000Z")] {
-            let message = try JSONSerialization.jsonObject(with: Data(try mapping.message(from: body, eventID: "evt_1", receivedAt: received).get())) as! [String: Any]
+            let message = try JSONSerialization.jsonObject(with: Data(try mapping.body(.message, from: body, eventID: "evt_1", receivedAt: received).get())) as! [String: Any]
             let channel = message["channel"] as! [String: Any]
             #expect(channel["messageId"] as? String == "evt_1")
             #expect(channel["time"] as? String == time)
-            #expect(channel["from"] as? [String: String] == ["id": user, "idType": "Opaque", "nickname": user])
+            // A display name, never the raw user id, when the payload names none.
+            #expect(channel["from"] as? [String: String] == ["id": user, "idType": "Opaque", "nickname": "Customer"])
             #expect(message["text"] as? String == text)
         }
-        let missing = mapping.message(from: Array(#"{"userId":"u"}"#.utf8), eventID: "e", receivedAt: received)
+        let missing = mapping.body(.message, from: Array(#"{"userId":"u"}"#.utf8), eventID: "e", receivedAt: received)
         #expect((try? missing.get()) == nil)
+    }
+
+    @Test func receiptsNeedAStatusAndGenesysDestinationsDeliverOneAtATime() throws {
+        let mapping = OpenMessagingMapping()
+        let received = Date(timeIntervalSince1970: 1_800_000_000)
+        let noStatus = mapping.body(.receipt, from: Array(#"{"messageId":"m","userId":"u","status":"read"}"#.utf8), eventID: "e", receivedAt: received)
+        #expect((try? noStatus.get()) == nil, "only Delivered and Failed are receipts Genesys takes")
+        let typing = try mapping.body(.typing, from: Array(#"{"userId":"u"}"#.utf8), eventID: "e", receivedAt: received).get()
+        #expect(try JSONParser.parse(typing).value(at: "/events/0/typing/type") == .string("On"))
+        let config = try GatewayConfig.decode(ConfigNode(.map([
+            "sources": .list([.map(["name": .string("s"), "path": .string("/s"), "verify": .map(["preset": .string("none")])])]),
+            "destinations": .list([.map(["name": .string("g"), "type": .string("genesys"), "region": .string("mypurecloud.com"),
+                                         "clientId": .string("c"), "clientSecret": .string("s"), "integrationId": .string("i"),
+                                         "send": .string("receipt")])]),
+        ])), baseDirectory: "/")
+        #expect(config.destinations[0].concurrency == 1)
+        #expect(config.destinations[0].url.hasSuffix("/inbound/open/receipt"))
     }
 }

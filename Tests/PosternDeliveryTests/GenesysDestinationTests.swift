@@ -24,7 +24,7 @@ struct GenesysDestinationTests {
         let settings = GenesysSettings(apiBase: fake.base, loginBase: fake.base, clientId: FakeGenesys.clientId,
                                        clientSecret: clientSecret, integrationId: "integration-1",
                                        requestsPerMinute: requestsPerMinute)
-        let destination = DestinationConfig(name: "genesys", url: settings.inboundMessageURL, timeout: .seconds(5),
+        let destination = DestinationConfig(name: "genesys", url: settings.inboundURL, timeout: .seconds(5),
                                             retry: RetryPolicy(maxAttempts: 5, minDelay: .seconds(1), maxDelay: .seconds(10)),
                                             concurrency: 8, genesys: settings)
         let clock = clock

@@ -28,6 +28,9 @@ class FakeGenesys:
         self.tokens = {}  # token -> expiry (monotonic)
         self.token_requests = 0
         self.messages = []  # (integration id, body dict, monotonic time)
+        self.receipts = []  # (integration id, body dict)
+        self.events = []  # (integration id, body dict)
+        self.status_reads = {}  # integration id -> GETs answered, so creation completes after a few
         self.rejected = []
         self.integrations = {}
         self.pending_429 = []  # Retry-After values to answer next
@@ -111,6 +114,17 @@ class FakeGenesys:
             with self.lock:
                 self.messages.append((integration, message, time.monotonic()))
             return request.reply(202, {"id": uuid.uuid4().hex, **message})
+        for kind, store, check in (("/inbound/open/receipt", self.receipts, self.invalid_receipt),
+                                   ("/inbound/open/event", self.events, self.invalid_event)):
+            if request.command == "POST" and path.startswith(INBOUND) and path.endswith(kind):
+                document = json.loads(body)
+                problem = check(document)
+                if problem:
+                    self.rejected.append(problem)
+                    return request.reply(400, {"message": problem, "code": "bad.request", "status": 400})
+                with self.lock:
+                    store.append((path[len(INBOUND):].split("/")[0], document))
+                return request.reply(202, document)
         if path == INTEGRATIONS and request.command == "POST":
             if "messaging:integration:add" not in self.permissions:
                 return request.reply(403, {
@@ -118,8 +132,10 @@ class FakeGenesys:
                                "[messaging:integration:add]",
                     "code": "missing.any.permissions", "status": 403})
             created = json.loads(body)
+            # Genesys creates the integration asynchronously: Initiated, then Completed (or Error) on later reads.
             integration = {"id": str(uuid.uuid4()), "name": created["name"], "status": "Active",
-                           "outboundNotificationWebhookUrl": created["outboundNotificationWebhookUrl"]}
+                           "outboundNotificationWebhookUrl": created["outboundNotificationWebhookUrl"],
+                           "webhookHeaders": created.get("webhookHeaders", {}), "createStatus": "Initiated"}
             with self.lock:
                 self.integrations[integration["id"]] = {
                     **integration, "secret": created["outboundNotificationWebhookSignatureSecretToken"]}
@@ -128,6 +144,14 @@ class FakeGenesys:
             found = self.integrations.get(path.rsplit("/", 1)[1])
             if not found:
                 return request.reply(404, {"message": "not found", "code": "not.found", "status": 404})
+            with self.lock:
+                reads = self.status_reads[found["id"]] = self.status_reads.get(found["id"], 0) + 1
+                if reads >= 2 and found["createStatus"] == "Initiated":
+                    if "broken" in found["name"]:
+                        found["createStatus"] = "Error"
+                        found["createError"] = {"message": "The webhook URL could not be reached", "code": "bad.request", "status": 400}
+                    else:
+                        found["createStatus"] = "Completed"
             return request.reply(200, {k: v for k, v in found.items() if k != "secret"})
         request.reply(404, {"message": "not found", "code": "not.found", "status": 404})
 
@@ -147,12 +171,36 @@ class FakeGenesys:
             return "text is required"
         return None
 
+    @staticmethod
+    def invalid_receipt(receipt):
+        """The problem with an inbound receipt (OpenInboundNormalizedReceipt: Delivered or Failed), or None."""
+        channel = receipt.get("channel")
+        if not receipt.get("id") or not isinstance(channel, dict) or not isinstance(channel.get("to"), dict):
+            return "id and channel.to are required"
+        if receipt.get("status") not in ("Delivered", "Failed") or receipt.get("direction") != "Outbound":
+            return "status must be Delivered or Failed, direction Outbound"
+        if receipt["status"] == "Failed" and not receipt.get("reasons"):
+            return "a failed receipt needs reasons"
+        return None
+
+    @staticmethod
+    def invalid_event(event):
+        """The problem with an inbound event (OpenInboundNormalizedEvent with a Typing event), or None."""
+        channel = event.get("channel")
+        if not isinstance(channel, dict) or not isinstance(channel.get("from"), dict) or not channel["from"].get("id"):
+            return "channel.from is required"
+        events = event.get("events")
+        if not events or any(e.get("eventType") != "Typing" or e.get("typing", {}).get("type") != "On" for e in events):
+            return "events must be Typing events"
+        return None
+
     def revoke_tokens(self):
         with self.lock:
             self.tokens.clear()
 
-    def send_outbound(self, integration_id, text="Hello from an agent", tamper=False):
-        """Posts an outbound message to the integration's webhook, signed with its secret, as Genesys does."""
+    def send_outbound(self, integration_id, text="Hello from an agent", tamper=False, url=None):
+        """Posts an outbound message to the integration's webhook (or `url`, standing in for it on loopback), signed
+        with its secret and carrying its webhook headers, as Genesys does."""
         integration = self.integrations[integration_id]
         body = json.dumps({
             "id": uuid.uuid4().hex, "type": "Text", "text": text, "direction": "Outbound",
@@ -164,8 +212,9 @@ class FakeGenesys:
         signature = "sha256=" + base64.b64encode(digest).decode()
         if tamper:
             body = body.replace(b"Hello", b"Jello")
-        return requests.post(integration["outboundNotificationWebhookUrl"], data=body, timeout=10,
-                             headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature})
+        return requests.post(url or integration["outboundNotificationWebhookUrl"], data=body, timeout=10,
+                             headers={**integration["webhookHeaders"], "Content-Type": "application/json",
+                                      "X-Hub-Signature-256": signature})
 
     def close(self):
         for server in (self.login, self.api):

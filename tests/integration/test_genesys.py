@@ -138,23 +138,32 @@ def deliveries(gateway):
 
 def test_provisioning_creates_an_integration_whose_secret_verifies_genesys_webhooks(tmp_path, gateway_factory, fake):
     port = free_port()
-    webhook = f"http://127.0.0.1:{port}/genesys/messages"
+    webhook = "https://gateway.example.com/genesys/messages"
     config = tmp_path / "provision.yaml"
     config.write_text(f"store: sqlite:./p.db\n{destination(fake)}sources:\n{sources()}")
+    for refused in ["http://gateway.example.com/genesys/messages", "https://gateway.example.com:8443/genesys/messages"]:
+        result = postern("genesys", "provision", "--config", str(config), "--destination", "genesys",
+                         "--source", "genesys-messages", "--webhook-url", refused)
+        assert result.returncode != 0 and b"https URL on port 443" in result.stderr, result.stderr
+    assert fake.integrations == {}
     result = postern("genesys", "provision", "--config", str(config), "--destination", "genesys",
-                     "--source", "genesys-messages", "--webhook-url", webhook)
+                     "--source", "genesys-messages", "--webhook-url", webhook, "--webhook-header", "X-Tenant=acme")
     assert result.returncode == 0, result.stderr.decode()
     output = result.stdout.decode()
     integration = re.search(r"id ([0-9a-f-]{36})", output).group(1)
-    assert fake.integrations[integration]["outboundNotificationWebhookUrl"] == webhook
-    block = output[output.index("  - name: genesys-messages"):]
+    created = fake.integrations[integration]
+    assert created["outboundNotificationWebhookUrl"] == webhook and created["webhookHeaders"] == {"X-Tenant": "acme"}
+    assert created["createStatus"] == "Completed" and fake.status_reads[integration] >= 2, "polled until created"
+    assert "Inbound Message flow" in output, "the next step is named"
+    block = output[output.index("  - name: genesys-messages"):output.index("# Next:")]
     secret(re.search(r'secrets: \["([^"]+)"\]', block).group(1))
     assert "preset: genesys-open-messaging" in block and "path: /genesys/messages" in block
 
     gateway = gateway_factory(sources() + block, destination(fake, integration), port=port)
-    accepted = fake.send_outbound(integration)
+    local = gateway.url + "/genesys/messages"
+    accepted = fake.send_outbound(integration, url=local)
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
-    tampered = fake.send_outbound(integration, tamper=True)
+    tampered = fake.send_outbound(integration, tamper=True, url=local)
     assert tampered.status_code == 401 and tampered.json()["error"] == "invalid_signature"
 
     tested = postern("genesys", "test", "--config", str(gateway.config), "--source", "genesys-messages")
@@ -162,6 +171,56 @@ def test_provisioning_creates_an_integration_whose_secret_verifies_genesys_webho
     assert tested.stdout.decode().startswith("200 ")
     status = postern("genesys", "status", "--config", str(gateway.config), "--destination", "genesys")
     assert status.returncode == 0 and json.loads(status.stdout)["id"] == integration
+
+
+def test_an_integration_genesys_fails_to_create_prints_its_create_error(tmp_path, fake):
+    config = tmp_path / "provision.yaml"
+    config.write_text(f"store: sqlite:./p.db\n{destination(fake)}sources:\n{sources()}")
+    result = postern("genesys", "provision", "--config", str(config), "--destination", "genesys", "--source", "s",
+                     "--name", "broken integration", "--webhook-url", "https://gateway.example.com/genesys")
+    assert result.returncode == 1
+    assert b"could not create integration" in result.stderr and b"The webhook URL could not be reached" in result.stderr
+
+
+def test_receipts_and_typing_events_go_to_their_own_calls_and_messages_carry_attributes(gateway_factory, fake):
+    gateway = gateway_factory(f"""
+  - name: cognigy
+    path: /cognigy
+    verify: {{preset: bearer, secrets: [{TOKEN}]}}
+    idempotencyKey: none
+    destinations: [genesys]
+  - name: receipts
+    path: /receipts
+    verify: {{preset: bearer, secrets: [{TOKEN}]}}
+    idempotencyKey: none
+    destinations: [genesys-receipts]
+  - name: typing
+    path: /typing
+    verify: {{preset: bearer, secrets: [{TOKEN}]}}
+    idempotencyKey: none
+    destinations: [genesys-typing]
+""", destination(fake) + destination(fake).split("destinations:\n", 1)[1].replace("name: genesys", "name: genesys-receipts")
+        .replace("    path: /api/v2/conversations/message/events\n", "    send: receipt\n")
+        + destination(fake).split("destinations:\n", 1)[1].replace("name: genesys", "name: genesys-typing")
+        .replace("    path: /api/v2/conversations/message/events\n", "    send: typing\n"))
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    output = {"userId": "u-7", "sessionId": "s-7", "text": "My order is late", "data": {"orderId": "A-1", "tier": "gold", "nested": {}}}
+    assert gateway.post("/cognigy", json.dumps(output), headers).status_code == 200
+    assert gateway.post("/receipts", json.dumps({"messageId": "out-1", "userId": "u-7", "status": "delivered"}), headers).status_code == 200
+    assert gateway.post("/receipts", json.dumps({"messageId": "out-2", "userId": "u-7", "status": "FAILED", "reason": "blocked"}), headers).status_code == 200
+    assert gateway.post("/typing", json.dumps({"userId": "u-7", "userName": "Ada"}), headers).status_code == 200
+    wait_for(lambda: len(fake.messages) == 1 and len(fake.receipts) == 2 and len(fake.events) == 1)
+    assert fake.rejected == []
+    client = ApiClient()
+    message = fake.messages[0][1]
+    assert message["channel"]["metadata"]["customAttributes"] == {"orderId": "A-1", "tier": "gold"}
+    assert message["channel"]["from"]["nickname"] == "Customer", "a display name, not the raw user id"
+    receipts = [client.deserialize(JSONResponse(body), "OpenInboundNormalizedReceipt") for _, body in fake.receipts]
+    assert sorted((r.id, r.status) for r in receipts) == [("out-1", "Delivered"), ("out-2", "Failed")]
+    failed = [body for _, body in fake.receipts if body["status"] == "Failed"][0]
+    assert failed["reasons"][0]["message"] == "blocked"
+    event = client.deserialize(JSONResponse(fake.events[0][1]), "OpenInboundNormalizedEvent")
+    assert event.events[0].event_type == "Typing" and event.channel.pcFrom.nickname == "Ada"
 
 
 def test_a_missing_permission_is_named(tmp_path):

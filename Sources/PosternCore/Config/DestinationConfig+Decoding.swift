@@ -16,7 +16,7 @@ extension GatewayConfig {
 
     static let genesysKeys: Set<String> = [
         "name", "type", "region", "apiBase", "loginBase", "clientId", "clientSecret", "integrationId", "path", "mapping",
-        "requestsPerMinute", "timeout", "retry", "circuit", "concurrency",
+        "requestsPerMinute", "timeout", "retry", "circuit", "concurrency", "send",
     ]
 
     static func decodeDestination(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> DestinationConfig? {
@@ -86,21 +86,24 @@ extension GatewayConfig {
                 "must be /api/v2/conversations/messages/{integrationId}/inbound/open/message or the tutorial's \(GenesysSettings.tutorialPath) (the same call)"))
         }
         let mapping = decodeMapping(node["mapping"], &problems)
+        let send = node["send"].choice(default: OpenMessagingKind.message, &problems)
         let requestsPerMinute = node["requestsPerMinute"].number(&problems, in: ConfigRange.requestsPerMinute) ?? 240
         guard let name, let apiBase, let loginBase, let clientId, let clientSecret, let integrationId else { return nil }
         let settings = GenesysSettings(apiBase: trimmingSlash(apiBase), loginBase: trimmingSlash(loginBase), clientId: clientId,
-                                       clientSecret: clientSecret, integrationId: integrationId, mapping: mapping,
+                                       clientSecret: clientSecret, integrationId: integrationId, mapping: mapping, send: send,
                                        requestsPerMinute: requestsPerMinute)
-        var destination = DestinationConfig(name: name, url: settings.inboundMessageURL, forwardHeaders: [], genesys: settings)
+        var destination = DestinationConfig(name: name, url: settings.inboundURL, forwardHeaders: [], genesys: settings)
         destination.timeout = node["timeout"].duration(&problems) ?? destination.timeout
         destination.retry = decodeRetry(node["retry"], &problems)
         destination.circuit = decodeCircuit(node["circuit"], &problems)
-        destination.concurrency = node["concurrency"].integer(&problems, in: ConfigRange.concurrency) ?? destination.concurrency
+        // One at a time by default, so one customer's lines reach the agent in the order they were sent.
+        destination.concurrency = node["concurrency"].integer(&problems, in: ConfigRange.concurrency) ?? 1
         return destination
     }
 
     static func decodeMapping(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> OpenMessagingMapping {
-        node.rejectUnknownKeys(["messageId", "time", "fromId", "nickname", "text"], &problems)
+        node.rejectUnknownKeys(["messageId", "time", "fromId", "nickname", "defaultNickname", "text", "customAttributes",
+                                "receiptId", "status", "reason"], &problems)
         var mapping = OpenMessagingMapping()
         func pointers(_ key: String, _ field: inout [String]) {
             guard node[key].isPresent else { return }
@@ -115,6 +118,11 @@ extension GatewayConfig {
         pointers("fromId", &mapping.fromId)
         pointers("nickname", &mapping.nickname)
         pointers("text", &mapping.text)
+        pointers("customAttributes", &mapping.customAttributes)
+        pointers("receiptId", &mapping.receiptId)
+        pointers("status", &mapping.status)
+        pointers("reason", &mapping.reason)
+        mapping.defaultNickname = node["defaultNickname"].string(&problems) ?? mapping.defaultNickname
         return mapping
     }
 

@@ -12,23 +12,27 @@ public struct GenesysSettings: Sendable {
     public var clientSecret: String
     public var integrationId: String
     public var mapping: OpenMessagingMapping
+    /// What each event becomes: an inbound message, a receipt, or a typing event.
+    public var send: OpenMessagingKind
     /// The pace kept below Genesys' 300 requests per minute per token.
     public var requestsPerMinute: Double
 
     public init(apiBase: String, loginBase: String, clientId: String, clientSecret: String, integrationId: String,
-                mapping: OpenMessagingMapping = OpenMessagingMapping(), requestsPerMinute: Double = 240) {
+                mapping: OpenMessagingMapping = OpenMessagingMapping(), send: OpenMessagingKind = .message,
+                requestsPerMinute: Double = 240) {
         self.apiBase = apiBase
         self.loginBase = loginBase
         self.clientId = clientId
         self.clientSecret = clientSecret
         self.integrationId = integrationId
         self.mapping = mapping
+        self.send = send
         self.requestsPerMinute = requestsPerMinute
     }
 
-    /// `POST` here for each event: the Open Messaging inbound message of the integration.
-    public var inboundMessageURL: String {
-        "\(apiBase)/api/v2/conversations/messages/\(integrationId)/inbound/open/message"
+    /// `POST` here for each event: the integration's Open Messaging inbound message, receipt or event call.
+    public var inboundURL: String {
+        "\(apiBase)/api/v2/conversations/messages/\(integrationId)/inbound/open/\(send.pathComponent)"
     }
 
     /// The OAuth client-credentials token endpoint.
