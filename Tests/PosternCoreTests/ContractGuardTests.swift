@@ -1,3 +1,4 @@
+import Foundation
 import PosternCore
 import Testing
 
@@ -50,5 +51,14 @@ struct ContractGuardTests {
         #expect(source.idempotencyKey == .unkeyed)
         #expect(source.schema != nil)
         #expect(Preset.all["cognigy-endpoint"]?.correlationField == "/sessionId")
+    }
+
+    @Test func theDocsShowEachBuiltInSchemaAsItIs() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/configuration.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        for (name, schema) in BuiltInSchemas.byName {
+            #expect(text.contains(schema), "docs/configuration.md shows \(name) as postern schema show prints it")
+        }
     }
 }
