@@ -32,9 +32,23 @@ struct JSONSchemaTests {
         #expect(try violation("cognigy-fulfillment-request", #"{"payload":[{"type":"t"}]}"#)?.pointer == "/requestId")
     }
 
-    @Test func unsupportedKeywordsAreRefusedAtLoad() {
-        #expect(throws: JSONSchema.Violation(pointer: "/properties/a/pattern", message: "unsupported schema keyword \"pattern\"")) {
-            try JSONSchema.compile(json: #"{"properties": {"a": {"pattern": "^x"}}}"#)
+    @Test func whatCannotBeHonouredIsRefusedAtLoadWithItsPointer() {
+        func refusal(_ json: String) -> String? {
+            do {
+                _ = try JSONSchema.compile(json: json)
+                return nil
+            } catch {
+                return error.pointer
+            }
         }
+        #expect(refusal(#"{"properties": {"a": {"dependencies": {}}}}"#) == "/properties/a/dependencies")
+        #expect(refusal(#"{"$ref": "https://example.com/other.json"}"#) == "/$ref")
+        #expect(refusal(##"{"$ref": "#/$defs/missing"}"##) == "/$ref")
+        #expect(refusal(#"{"properties": {"a": {"pattern": "(unclosed"}}}"#) == "/properties/a/pattern")
+        #expect(refusal(#"{"$schema": "http://json-schema.org/draft-07/schema#"}"#) == "/$schema")
+        #expect(refusal(#"{"items": [{"type": "string"}]}"#) == "/items")
+        #expect(refusal(#"{"minLength": -1}"#) == "/minLength")
+        #expect(refusal(#"{"multipleOf": 0}"#) == "/multipleOf")
+        #expect(refusal(#"{"title": "t", "x-owner": "crm", "examples": [1], "$comment": "c", "pattern": "^x"}"#) == nil)
     }
 }

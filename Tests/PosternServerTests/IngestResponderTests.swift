@@ -131,7 +131,7 @@ struct IngestResponderTests {
         try await gateway.withIngest(store: store) { client in
             let response = try await post(client, "/flow", body, TestGateway.signed(body, preset: "cognigy-webhook", secret: "flow-secret"))
             #expect(response.status == .unprocessableContent)
-            #expect((response.json["message"] as? String)?.hasPrefix("/session_id ") == true)
+            #expect((response.json["message"] as? String)?.hasPrefix("/session_id: ") == true)
         }
         try await store.close()
     }

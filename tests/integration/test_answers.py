@@ -44,7 +44,7 @@ def test_refusals_are_json_with_reason_codes(gateway_factory):
         assert response.json()["error"] == reason
         assert response.json()["message"]
     assert requests.post(gateway.url + PATH, data=bad_schema,
-                         headers=sign("cognigy-webhook", FLOW_SECRET, bad_schema)).json()["message"].startswith("/flow ")
+                         headers=sign("cognigy-webhook", FLOW_SECRET, bad_schema)).json()["message"].startswith("/flow: ")
 
     assert gateway.post(PATH, body, headers).status_code == 200
     duplicate = gateway.post(PATH, body, headers)

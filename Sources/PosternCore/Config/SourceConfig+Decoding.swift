@@ -3,7 +3,7 @@ import Foundation
 /// The `sources` section: each source, its verification, schema, keys, limits and answers.
 extension GatewayConfig {
     static let sourceKeys: Set<String> = [
-        "name", "path", "verify", "body", "schema", "idempotencyKey", "onDuplicate", "limits", "allowIPs", "rateLimit",
+        "name", "path", "verify", "body", "schema", "formatAssertion", "idempotencyKey", "onDuplicate", "limits", "allowIPs", "rateLimit",
         "clientCert", "allowedSubjects", "allowedSANs", "destinations", "mode", "respond", "answer",
     ]
 
@@ -30,8 +30,9 @@ extension GatewayConfig {
         }
         let verify = VerifyConfig.decode(node["verify"], &problems)
         let body = node["body"].choice(default: verify?.preset.body ?? .json, &problems)
-        let schema = node["schema"].isPresent ? decodeSchema(node["schema"], baseDirectory: baseDirectory, &problems)
-            : verify?.preset.schema.flatMap { BuiltInSchemas.byName[$0] }.flatMap { try? JSONSchema.compile(json: $0) }
+        let assertsFormats = node["formatAssertion"].bool(default: false, &problems)
+        let schema = node["schema"].isPresent ? decodeSchema(node["schema"], baseDirectory: baseDirectory, assertsFormats: assertsFormats, &problems)
+            : verify?.preset.schema.flatMap { BuiltInSchemas.byName[$0] }.flatMap { try? JSONSchema.compile(json: $0, assertsFormats: assertsFormats) }
         let configuredKey = decodeIdempotencyKey(node["idempotencyKey"], &problems)
         let mode = decodeMode(node["mode"], &problems)
         // A fulfillment caller retrying the same requestId is told so (as Cognigy's tutorial does), unless configured.
@@ -99,7 +100,8 @@ extension GatewayConfig {
     }
 
     /// A built-in schema name or a JSON Schema file path, compiled.
-    static func decodeSchema(_ node: ConfigNode, baseDirectory: String, _ problems: inout [ConfigProblem]) -> JSONSchema? {
+    static func decodeSchema(_ node: ConfigNode, baseDirectory: String, assertsFormats: Bool = false,
+                             _ problems: inout [ConfigProblem]) -> JSONSchema? {
         guard let written = node.string(&problems) else { return nil }
         let name = written.hasSuffix(".json") ? resolve(written, against: baseDirectory) : written
         let text: String
@@ -113,7 +115,7 @@ extension GatewayConfig {
             return nil
         }
         do {
-            return try JSONSchema.compile(json: text)
+            return try JSONSchema.compile(json: text, assertsFormats: assertsFormats)
         } catch {
             problems.append(ConfigProblem(node.path, "invalid schema at \(error.pointer.isEmpty ? "/" : error.pointer): \(error.message)"))
             return nil

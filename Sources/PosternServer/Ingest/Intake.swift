@@ -35,7 +35,7 @@ public enum Intake {
             do {
                 try schema.validate(document)
             } catch {
-                return .failure(Refusal(.schemaViolation, "\(error.pointer.isEmpty ? "/" : error.pointer) \(error.message)"))
+                return .failure(Refusal(.schemaViolation, "\(error.pointer.isEmpty ? "/" : error.pointer): \(error.message)"))
             }
         }
         return idempotencyKey(source.idempotencyKey, document: document, body: body, headers: headers, verification: verification)
