@@ -69,4 +69,27 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { blackHole(try schema.validate(try JSONParser.parse(event))) }
     }
+
+    // A backend's contact-event schema of 40 keywords ($defs, $ref, oneOf, pattern, unevaluatedProperties, format
+    // annotations among them) on a 1 KiB event: the check a request pays, parsed JSON given.
+    Benchmark("Schema check, 40 keywords, 1 KiB event") { benchmark in
+        let schema = try JSONSchema.compile(json: ##"""
+            {"$schema": "https://json-schema.org/draft/2020-12/schema",
+             "$defs": {"channel": {"enum": ["voice", "chat", "email"]}, "id": {"type": "string", "pattern": "^evt-[0-9]+$"}},
+             "type": "object", "required": ["eventId", "at", "channel"],
+             "properties": {
+               "eventId": {"$ref": "#/$defs/id"}, "at": {"type": "string", "format": "date-time"},
+               "channel": {"$ref": "#/$defs/channel"}, "priority": {"type": "integer", "minimum": 1, "maximum": 5},
+               "sessionId": {"type": "string", "minLength": 1, "maxLength": 64},
+               "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": true, "maxItems": 16},
+               "attributes": {"type": "object", "additionalProperties": {"type": "string"}},
+               "transcript": {"type": "string", "maxLength": 4096}
+             },
+             "oneOf": [{"required": ["callId"]}, {"required": ["chatId"]}],
+             "unevaluatedProperties": {"type": ["string", "number"]}}
+            """##)
+        let event = try JSONParser.parse(Array(#"{"eventId":"evt-1","at":"2026-12-02T10:00:00Z","channel":"voice","priority":3,"sessionId":"s-1","tags":["vip","billing"],"attributes":{"tier":"gold","region":"emea"},"callId":"c-1","transcript":"\#(String(repeating: "y", count: 700))"}"#.utf8))
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(try schema.validate(event)) }
+    }
 }
