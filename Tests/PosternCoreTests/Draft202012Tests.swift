@@ -80,6 +80,11 @@ struct Draft202012Tests {
               [("[1, 2]", true), (##"[1, "a"]"##, false)]),
         check(##"{"$id": "https://example.com/list", "type": "array", "items": {"$dynamicRef": "#items"}, "$defs": {"default": {"$dynamicAnchor": "items"}}}"##,
               [(##"[1, "a"]"##, true)]),
+        // The bundled meta-schemas: schemas validated against draft 2020-12 itself, offline.
+        check(##"{"$ref": "https://json-schema.org/draft/2020-12/schema"}"##,
+              [(##"{"type": "string", "minLength": 1, "properties": {"a": {"$ref": "#/$defs/b"}}}"##, true), (##"{"type": 5}"##, false),
+               (##"{"minLength": -1}"##, false), (##"{"properties": {"a": {"type": "strung"}}}"##, false), ("true", true), ("3", false)]),
+        check(##"{"$ref": "https://json-schema.org/draft/2020-12/meta/validation#/$defs/nonNegativeInteger"}"##, [("3", true), ("-1", false)]),
     ].flatMap { $0 }
 
     @Test(arguments: cases)

@@ -25,12 +25,24 @@ struct SchemaCompiler {
     ]
     static let draft202012 = "https://json-schema.org/draft/2020-12/schema"
 
-    private(set) var index = Index()
+    private(set) var index: Index
     /// Every reference met, with the pointer of its keyword, checked once the whole document is registered.
     private var references: [(uri: String, location: String)] = []
 
+    /// The bundled meta-schemas, compiled once: every schema's index starts from it.
+    static let metaSchemas: Index = {
+        var compiler = SchemaCompiler(index: Index())
+        for text in MetaSchemas.documents {
+            guard let document = try? JSONParser.parse(Array(text.utf8)), case .string(let id)? = document.value(at: "/$id"),
+                  (try? compiler.node(document, location: id + "#", resourcePointer: "", base: id, isRoot: true)) != nil else {
+                preconditionFailure("a bundled meta-schema does not compile")
+            }
+        }
+        return compiler.index
+    }()
+
     static func compile(_ document: JSONValue) throws(JSONSchema.Violation) -> (root: SchemaNode, index: Index) {
-        var compiler = SchemaCompiler()
+        var compiler = SchemaCompiler(index: metaSchemas)
         if case .object(let members) = document, let declared = members["$schema"] {
             guard case .string(let uri) = declared, uri.trimmingCharacters(in: ["#"]) == draft202012 else {
                 throw JSONSchema.Violation(pointer: "/$schema", message: "only JSON Schema draft 2020-12 (\(draft202012)) is supported")
@@ -45,6 +57,10 @@ struct SchemaCompiler {
                 : "\(reference.uri) is another document: remote references are not fetched; put it under $defs with its $id")
         }
         return (root, compiler.index)
+    }
+
+    private init(index: Index) {
+        self.index = index
     }
 
     private mutating func node(_ value: JSONValue, location: String, resourcePointer: String, base parentBase: String,
