@@ -3,8 +3,10 @@ import PosternCore
 /// A source's verifier, built from its decoded `verify` section.
 public struct SourceVerifier: Sendable {
     public let verifier: any Verifier
+    /// The decoded `verify` section the verifier was built from.
+    public let config: VerifyConfig
     /// The preset, or one called `hmac` for a descriptor written out.
-    public let preset: Preset
+    public var preset: Preset { config.preset }
     /// The HMAC descriptor, for signing test requests and for the security posture.
     public let descriptor: HMACDescriptor?
 
@@ -14,7 +16,7 @@ public struct SourceVerifier: Sendable {
 
     /// The timestamp window in seconds, when the scheme carries a timestamp.
     public var tolerance: Int? {
-        if let sigv4 = verifier as? SigV4Verifier { return sigv4.policy.tolerance }
+        if case .sigv4(let policy) = config.secrets { return policy.tolerance }
         return descriptor?.timestamp == nil ? nil : descriptor?.tolerance
     }
 
@@ -22,7 +24,7 @@ public struct SourceVerifier: Sendable {
     /// the scheme has no timestamp. False for the tutorial presets that sign only the body: their timestamp window
     /// protects nothing, and a replay is refused only while the signature dedup still holds the event.
     public var timestampIsSigned: Bool? {
-        if verifier is SigV4Verifier { return true }
+        if case .sigv4 = config.secrets { return true }
         guard let descriptor, descriptor.timestamp != nil else { return nil }
         return descriptor.signedContent != .body
     }
@@ -32,13 +34,13 @@ public struct SourceVerifier: Sendable {
         if let descriptor {
             return "HMAC-\(descriptor.algorithm.rawValue.uppercased()) \(descriptor.encoding.rawValue) in \(descriptor.header)"
         }
-        switch verifier {
-        case let sigv4 as SigV4Verifier:
-            return "AWS SigV4 for \(sigv4.policy.service) in \(sigv4.policy.region), \(sigv4.policy.credentials.count) key(s)"
-        case let credential as CredentialVerifier:
-            return "\(credential.scheme) credentials"
-        default:
-            return "none: unauthenticated"
+        switch config.secrets {
+        case .sigv4(let policy):
+            return "AWS SigV4 for \(policy.service) in \(policy.region), \(policy.credentials.count) key(s)"
+        case .basic: return "basic credentials"
+        case .bearer: return "bearer credentials"
+        case .apiKey: return "api-key credentials"
+        case .hmac, .none: return "none: unauthenticated"
         }
     }
 
@@ -60,6 +62,6 @@ public struct SourceVerifier: Sendable {
             self.verifier = OpenVerifier()
         }
         self.descriptor = config.descriptor
-        self.preset = preset
+        self.config = config
     }
 }
