@@ -54,15 +54,14 @@ public final class JSONSchema: Sendable {
         guard pointer.hasPrefix("/") else { return pointer.isEmpty }
         var node = root
         for token in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            guard case .keywords(let k) = node.body else {
+            // A schema that is only a reference (no members of its own) is its target.
+            if case .keywords(let k) = node.body, let ref = k.ref, k.properties.isEmpty, k.items == nil, let target = index.nodes[ref] {
+                node = target
+            }
+            guard case .keywords(let keywords) = node.body else {
                 if case .always(false) = node.body { return false }
                 return true
             }
-            if let ref = k.ref, let target = index.nodes[ref], k.properties.isEmpty, k.items == nil {
-                node = target
-                guard case .keywords = target.body else { continue }
-            }
-            guard case .keywords(let keywords) = node.body else { return true }
             let name = JSONKey(token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~"))
             let types = keywords.types ?? ["object", "array"]
             let inPlace = !keywords.allOf.isEmpty || !keywords.anyOf.isEmpty || !keywords.oneOf.isEmpty || keywords.ifSchema != nil
@@ -74,8 +73,9 @@ public final class JSONSchema: Sendable {
             } else if inPlace || !keywords.patternProperties.isEmpty {
                 return true
             } else {
-                let closed = keywords.additionalProperties.map { if case .always(false) = $0.body { true } else { false } } ?? false
-                    || keywords.unevaluatedProperties.map { if case .always(false) = $0.body { true } else { false } } ?? false
+                let closed = [keywords.additionalProperties, keywords.unevaluatedProperties].contains { schema in
+                    if case .always(false)? = schema?.body { true } else { false }
+                }
                 return (types.contains("object") && !closed) || (types.contains("array") && Int(name.name) != nil)
             }
         }

@@ -77,7 +77,7 @@ enum SchemaURI {
         var index = 0
         while index < source.count {
             if source[index] == UInt8(ascii: "%"), index + 2 < source.count,
-               let high = hexValue(source[index + 1]), let low = hexValue(source[index + 2]) {
+               let high = ByteEncoding.nibble(source[index + 1]), let low = ByteEncoding.nibble(source[index + 2]) {
                 bytes.append(high << 4 | low)
                 index += 3
             } else {
@@ -86,15 +86,6 @@ enum SchemaURI {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// A member name as a JSON pointer token (`~` as `~0`, `/` as `~1`).
