@@ -2,16 +2,16 @@
 /// `{"id","status"}`: for callers that read the answer (CXone Studio, Bring Your Own Channel, jambonz hooks).
 public struct AnswerConfig: Sendable, Equatable {
     /// 200, 201, 202 or 204.
-    public var status: Int
-    public var contentType: String
-    public var body: AnswerTemplate
+    public let status: Int
+    public let contentType: String
+    public let body: AnswerTemplate
+    /// How placeholder values are escaped in `body`, from `contentType`.
+    public let escaping: AnswerTemplate.Escaping
 
     public init(status: Int, contentType: String, body: AnswerTemplate) {
         self.status = status
         self.contentType = contentType
         self.body = body
+        self.escaping = AnswerTemplate.Escaping(contentType: contentType)
     }
-
-    /// How placeholder values are escaped in `body`, from `contentType`.
-    public var escaping: AnswerTemplate.Escaping { AnswerTemplate.Escaping(contentType: contentType) }
 }

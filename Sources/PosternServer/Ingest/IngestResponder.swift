@@ -131,9 +131,9 @@ public struct IngestResponder: HTTPResponder {
     private func configured(_ answer: AnswerConfig, id: String, event: IncomingEvent, document: JSONValue?,
                             _ decision: inout Decision) -> Response {
         decision.status = answer.status
+        guard answer.status != 204 else { return Response(status: .noContent) }
         let values = AnswerTemplate.Values(id: id, correlationID: event.correlationID ?? "", receivedAt: event.receivedAt,
                                            document: document)
-        guard answer.status != 204 else { return Response(status: .noContent) }
         return Response(status: .init(code: answer.status), headers: [.contentType: answer.contentType],
                         body: .init(byteBuffer: ByteBuffer(string: answer.body.render(values, escaping: answer.escaping))))
     }
