@@ -8,6 +8,9 @@ struct SchemaCompiler {
     struct Index: Sendable {
         var nodes: [String: SchemaNode] = [:]
         var dynamicAnchors: [String: [String: SchemaNode]] = [:]
+        /// Whether the document uses `unevaluatedItems` or `unevaluatedProperties`: only then is it worth recording
+        /// which properties and items each subschema evaluated.
+        var readsAnnotations = false
     }
 
     /// Keywords the validator implements, and those it reads as annotations only.
@@ -43,6 +46,7 @@ struct SchemaCompiler {
 
     static func compile(_ document: JSONValue) throws(JSONSchema.Violation) -> (root: SchemaNode, index: Index) {
         var compiler = SchemaCompiler(index: metaSchemas)
+        compiler.index.readsAnnotations = false  // the bundled meta-schemas read none
         if case .object(let members) = document, let declared = members["$schema"] {
             guard case .string(let uri) = declared, uri.trimmingCharacters(in: ["#"]) == draft202012 else {
                 throw JSONSchema.Violation(pointer: "/$schema", message: "only JSON Schema draft 2020-12 (\(draft202012)) is supported")
@@ -232,6 +236,7 @@ struct SchemaCompiler {
             keywords.dynamicRef = (resolved, anchor)
             references.append((resolved, "\(location)/$dynamicRef"))
         }
+        if keywords.readsAnnotations { index.readsAnnotations = true }
         node = SchemaNode(location: location, base: base, isResource: isResource, body: .keywords(keywords))
         register(node, base: base, pointer: pointer)
         // An embedded resource is also where its parent's pointer leads.

@@ -51,6 +51,8 @@ final class SchemaNode: Sendable {
         var ref: String?
         /// `$dynamicRef`, resolved to an absolute URI, and the anchor name its fragment gives.
         var dynamicRef: (uri: String, anchor: String?)?
+        /// Whether any keyword here reads what subschemas evaluated (`unevaluatedItems`, `unevaluatedProperties`).
+        var readsAnnotations: Bool { unevaluatedItems != nil || unevaluatedProperties != nil }
     }
 
     /// The schema pointer from the document's root, e.g. `/properties/payload/items`.

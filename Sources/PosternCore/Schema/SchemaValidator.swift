@@ -278,6 +278,7 @@ struct SchemaValidator {
                                                      message: "is required when \(name) is present (at \(location)/dependentRequired)"))
             }
         }
+        let records = index.readsAnnotations
         for name in members.keys.sorted() {
             let value = members[name]!
             let child = pointer + "/" + SchemaURI.escaped(name.name)
@@ -291,13 +292,13 @@ struct SchemaValidator {
                 if case .failure(let violation) = evaluate(sub, value, at: child) { return .failure(violation) }
             }
             if matched {
-                evaluated.properties.insert(name)
+                if records { evaluated.properties.insert(name) }
             } else if let additional = k.additionalProperties {
                 if case .always(false) = additional.body {
                     return .failure(JSONSchema.Violation(pointer: child, message: "is not an allowed field (at \(additional.location))"))
                 }
                 if case .failure(let violation) = evaluate(additional, value, at: child) { return .failure(violation) }
-                evaluated.properties.insert(name)
+                if records { evaluated.properties.insert(name) }
             }
             if let names = k.propertyNames, case .failure(let violation) = evaluate(names, .string(name.name), at: child) {
                 return .failure(JSONSchema.Violation(pointer: child, message: "has a name that \(violation.message)"))
