@@ -72,20 +72,7 @@ enum SchemaURI {
     /// `%XX` sequences as the UTF-8 bytes they stand for; a malformed one is kept as written.
     static func percentDecoded(_ text: String) -> String {
         guard text.contains("%") else { return text }
-        var bytes: [UInt8] = []
-        let source = Array(text.utf8)
-        var index = 0
-        while index < source.count {
-            if source[index] == UInt8(ascii: "%"), index + 2 < source.count,
-               let high = ByteEncoding.nibble(source[index + 1]), let low = ByteEncoding.nibble(source[index + 2]) {
-                bytes.append(high << 4 | low)
-                index += 3
-            } else {
-                bytes.append(source[index])
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: ByteEncoding.percentDecoded(text), as: UTF8.self)
     }
 
     /// A member name as a JSON pointer token (`~` as `~0`, `/` as `~1`).

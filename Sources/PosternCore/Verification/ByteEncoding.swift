@@ -55,4 +55,23 @@ public enum ByteEncoding: String, Sendable, CaseIterable {
         default: nil
         }
     }
+
+    /// Decodes `%XY` sequences (URI percent-encoding); a `%` not followed by two hex digits stays as it is.
+    public static func percentDecoded(_ text: some StringProtocol) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+               let high = nibble(bytes[index + 1]), let low = nibble(bytes[index + 2]) {
+                output.append(high << 4 | low)
+                index += 3
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return output
+    }
 }
