@@ -115,6 +115,29 @@ struct Draft202012Tests {
         }
     }
 
+    @Test func theFirstViolationIsInNameOrderWhateverTheStorageOrder() throws {
+        // Checking takes members as stored; only the explaining pass orders them, so the message is always the same.
+        let schema = try JSONSchema.compile(json: ##"{"additionalProperties": {"type": "string"}}"##)
+        let members = Dictionary(uniqueKeysWithValues: (0..<200).map { (JSONKey("m\($0 + 100)"), JSONValue.number(JSONNumber($0))) })
+        #expect(throws: JSONSchema.Violation(pointer: "/m100", message: "must be string, found integer (at /additionalProperties/type)")) {
+            try schema.validate(.object(members))
+        }
+    }
+
+    @Test func unevaluatedPropertiesSeesEveryMemberOfALargeObject() throws {
+        // Evaluated members are kept as bits by storage offset: past the first 64 as well.
+        let schema = try JSONSchema.compile(json: ##"{"allOf": [{"patternProperties": {"^k": true}}], "unevaluatedProperties": false}"##)
+        var members = Dictionary(uniqueKeysWithValues: (0..<150).map { (JSONKey("k\($0)"), JSONValue.null) })
+        try schema.validate(.object(members))
+        members["z"] = .null
+        #expect(throws: JSONSchema.Violation(pointer: "/z", message: "is not allowed here (at /unevaluatedProperties)")) {
+            try schema.validate(.object(members))
+        }
+        let items = try JSONSchema.compile(json: ##"{"contains": {"type": "null"}, "minContains": 130, "unevaluatedItems": {"type": "null"}}"##)
+        try items.validate(.array(Array(repeating: .null, count: 130)))
+        #expect(throws: JSONSchema.Violation.self) { try items.validate(.array(Array(repeating: .null, count: 129) + [.bool(true)])) }
+    }
+
     @Test func aReferenceCycleOverOneInstanceIsRefusedNotRunAway() throws {
         let schema = try JSONSchema.compile(json: ##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##)
         #expect(throws: JSONSchema.Violation.self) { try schema.validate(.null) }

@@ -41,7 +41,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         guard pointer.hasPrefix("/") else { return nil }
         var current = self
         for token in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            let key = token.contains("~")
+            let key = token.containsASCII("~")
                 ? token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") : String(token)
             switch current {
             case .object(let members):

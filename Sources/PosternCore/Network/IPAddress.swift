@@ -57,7 +57,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func parseIPv6(_ text: String) -> [UInt8]? {
-        guard text.contains(":") else { return nil }
+        guard text.containsASCII(":") else { return nil }
         let halves = text.components(separatedBy: "::")
         guard halves.count <= 2 else { return nil }
         func groups(_ part: String) -> [UInt8]? {
@@ -65,7 +65,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             var bytes: [UInt8] = []
             let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
             for (index, piece) in pieces.enumerated() {
-                if index == pieces.count - 1, piece.contains("."), let v4 = parseIPv4(String(piece)) {
+                if index == pieces.count - 1, piece.containsASCII("."), let v4 = parseIPv4(String(piece)) {
                     bytes += v4
                 } else {
                     guard (1...4).contains(piece.utf8.count), piece.utf8.allSatisfy(isHexDigit),

@@ -42,8 +42,14 @@ public final class JSONSchema: Sendable {
     /// Checks an instance; throws the first violation found, keyword by keyword in the order the specification
     /// lists them, members in name order.
     public func validate(_ instance: JSONValue) throws(Violation) {
-        var validator = SchemaValidator(index: index, assertsFormats: assertsFormats)
-        if case .failure(let violation) = validator.evaluate(root, instance, at: "") { throw violation }
+        var check = SchemaValidator(index: index, assertsFormats: assertsFormats, explains: false)
+        guard case .failure = check.evaluate(root, instance) else { return }
+        var explanation = SchemaValidator(index: index, assertsFormats: assertsFormats, explains: true)
+        guard case .failure(let violation) = explanation.evaluate(root, instance) else {
+            // The two passes evaluate the same keywords; should they ever disagree, the instance stays refused.
+            throw Violation(pointer: "", message: "does not match the schema")
+        }
+        throw violation
     }
 
     /// Whether an instance this schema accepts can have a value at `pointer`: false where the schema closes an object

@@ -15,8 +15,8 @@ enum SchemaFormat {
         case "time": return isTime(Substring(text))
         case "email": return isEmail(text)
         case "hostname": return isHostname(text)
-        case "ipv4": return !text.contains(":") && IPAddress(text) != nil
-        case "ipv6": return text.contains(":") && IPAddress(text) != nil && !text.contains("%")
+        case "ipv4": return !text.containsASCII(":") && IPAddress(text) != nil
+        case "ipv6": return text.containsASCII(":") && IPAddress(text) != nil && !text.containsASCII("%")
         case "uri": return isURI(text)
         case "uuid": return isUUID(text)
         case "regex": return SchemaPattern(text) != nil
@@ -78,15 +78,37 @@ enum SchemaFormat {
 
     static func isEmail(_ text: String) -> Bool {
         guard let at = text.lastIndex(of: "@") else { return false }
-        let local = text[..<at], domain = String(text[text.index(after: at)...])
-        let atext = Set("!#$%&'*+-/=?^_`{|}~")
-        guard !local.isEmpty, local.count <= 64, local.first != ".", local.last != ".", !local.contains(".."),
-              local.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || atext.contains($0)) }) else { return false }
+        let domain = String(text[text.index(after: at)...])
+        guard isLocalPart(text[..<at]) else { return false }
         if domain.hasPrefix("["), domain.hasSuffix("]") {
             let literal = domain.dropFirst().dropLast()
             return literal.hasPrefix("IPv6:") ? IPAddress(String(literal.dropFirst(5))) != nil : accepts(String(literal), format: "ipv4")
         }
         return isHostname(domain)
+    }
+
+    /// RFC 5321 §4.1.2's Local-part: atoms joined by dots, or a quoted string (printable ASCII, `\\` escaping).
+    static func isLocalPart(_ local: Substring) -> Bool {
+        guard !local.isEmpty, local.utf8.count <= 64 else { return false }
+        if local.first == "\"" {
+            guard local.count >= 2, local.last == "\"" else { return false }
+            var escaping = false
+            for scalar in local.dropFirst().dropLast().unicodeScalars {
+                guard (32...126).contains(scalar.value) else { return false }
+                if escaping {
+                    escaping = false
+                } else if scalar == "\\" {
+                    escaping = true
+                } else if scalar == "\"" {
+                    return false
+                }
+            }
+            return !escaping
+        }
+        let atext = Set("!#$%&'*+-/=?^_`{|}~")
+        return local.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { atom in
+            !atom.isEmpty && atom.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || atext.contains($0)) }
+        }
     }
 
     static func isURI(_ text: String) -> Bool {

@@ -71,13 +71,13 @@ enum SchemaURI {
 
     /// `%XX` sequences as the UTF-8 bytes they stand for; a malformed one is kept as written.
     static func percentDecoded(_ text: String) -> String {
-        guard text.contains("%") else { return text }
+        guard text.containsASCII("%") else { return text }
         return String(decoding: ByteEncoding.percentDecoded(text), as: UTF8.self)
     }
 
     /// A member name as a JSON pointer token (`~` as `~0`, `/` as `~1`).
     static func escaped(_ name: String) -> String {
-        guard name.contains("~") || name.contains("/") else { return name }
+        guard name.containsASCII("~") || name.containsASCII("/") else { return name }
         return name.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 }

@@ -10,12 +10,13 @@ struct SchemaValidator {
 
     /// What a successful evaluation evaluated of its instance (the annotations `unevaluated*` read).
     struct Evaluated {
-        var properties: Set<JSONKey> = []
+        /// Members evaluated, by their offset in the object's storage order.
+        var properties = OffsetSet()
         /// Items evaluated from the start (`prefixItems`), or all of them (`items`, `unevaluatedItems`).
         var itemPrefix = 0
         var allItems = false
         /// Items `contains` matched.
-        var containedItems: Set<Int> = []
+        var containedItems = OffsetSet()
 
         mutating func merge(_ other: Evaluated) {
             properties.formUnion(other.properties)
@@ -27,22 +28,65 @@ struct SchemaValidator {
         func includesItem(_ index: Int) -> Bool { allItems || index < itemPrefix || containedItems.contains(index) }
     }
 
-    let index: SchemaCompiler.Index
-    let assertsFormats: Bool
-    /// The resources entered, outermost first: where `$dynamicRef` looks for its anchor.
-    private var scope: [String] = []
-    private var depth = 0
+    /// One step from an instance into a member or an item: the instance pointer is these steps, rendered only when a
+    /// violation is explained.
+    enum Step {
+        case member(JSONKey)
+        case item(Int)
 
-    init(index: SchemaCompiler.Index, assertsFormats: Bool) {
-        self.index = index
-        self.assertsFormats = assertsFormats
+        var token: String {
+            switch self {
+            case .member(let name): "/" + SchemaURI.escaped(name.name)
+            case .item(let position): "/\(position)"
+            }
+        }
     }
 
     typealias Outcome = Result<Evaluated, JSONSchema.Violation>
 
-    mutating func evaluate(_ node: SchemaNode, _ instance: JSONValue, at pointer: String) -> Outcome {
+    let index: SchemaCompiler.Index
+    let assertsFormats: Bool
+    /// Whether a failure carries its message and instance pointer. Checking first runs without them: no strings are
+    /// built and members are taken in storage order. Only an instance that fails is evaluated again with them, members in
+    /// name order, so the same instance always gets the same message. (Building each member's pointer up front
+    /// measured a third of a 40-keyword check.)
+    let explains: Bool
+    /// The steps from the instance's root to the value being evaluated (kept only when explaining).
+    private var path: [Step] = []
+    /// The resources entered, outermost first: where `$dynamicRef` looks for its anchor.
+    private var scope: [String] = []
+    private var depth = 0
+
+    /// The failure of an evaluation that does not explain: never shown, since an explaining pass follows it.
+    private static let unexplained = Outcome.failure(JSONSchema.Violation(pointer: "", message: ""))
+
+    init(index: SchemaCompiler.Index, assertsFormats: Bool, explains: Bool) {
+        self.index = index
+        self.assertsFormats = assertsFormats
+        self.explains = explains
+    }
+
+    /// A failure at the value being evaluated (or at `step` from it); the message is built only when explaining.
+    private func failure(_ message: @autoclosure () -> String, at step: Step? = nil) -> Outcome {
+        Self.failure(explains: explains, path: path, message(), at: step)
+    }
+
+    private static func failure(explains: Bool, path: [Step], _ message: @autoclosure () -> String, at step: Step? = nil) -> Outcome {
+        guard explains else { return unexplained }
+        return .failure(JSONSchema.Violation(pointer: path.map(\.token).joined() + (step?.token ?? ""), message: message()))
+    }
+
+    /// Evaluates a member's or an item's value.
+    private mutating func evaluate(_ node: SchemaNode, _ instance: JSONValue, at step: Step) -> Outcome {
+        guard explains else { return evaluate(node, instance) }
+        path.append(step)
+        defer { path.removeLast() }
+        return evaluate(node, instance)
+    }
+
+    mutating func evaluate(_ node: SchemaNode, _ instance: JSONValue) -> Outcome {
         guard depth < Self.maxDepth else {
-            return .failure(JSONSchema.Violation(pointer: pointer, message: "the schema nests deeper than \(Self.maxDepth) subschemas here (a reference cycle?) (at \(node.location))"))
+            return failure("the schema nests deeper than \(Self.maxDepth) subschemas here (a reference cycle?) (at \(node.location))")
         }
         depth += 1
         let entersResource = node.isResource && scope.last != node.base
@@ -51,27 +95,28 @@ struct SchemaValidator {
             depth -= 1
             if entersResource { scope.removeLast() }
         }
-        switch node.body {
-        case .always(true): return .success(Evaluated())
-        case .always(false): return .failure(JSONSchema.Violation(pointer: pointer, message: "is not allowed here (at \(node.location))"))
-        case .keywords(let keywords): return evaluate(keywords, node, instance, at: pointer)
+        switch node.always {
+        case true?: return .success(Evaluated())
+        case false?: return failure("is not allowed here (at \(node.location))")
+        case nil: return evaluate(node.keywords, node, instance)
         }
     }
 
-    private mutating func evaluate(_ k: SchemaNode.Keywords, _ node: SchemaNode, _ instance: JSONValue, at pointer: String) -> Outcome {
-        func fail(_ keyword: String, _ message: String) -> Outcome {
-            .failure(JSONSchema.Violation(pointer: pointer, message: "\(message) (at \(node.location)/\(keyword))"))
+    private mutating func evaluate(_ k: SchemaNode.Keywords, _ node: SchemaNode, _ instance: JSONValue) -> Outcome {
+        let explains = explains, path = path  // copies, so that `fail` can be handed to the mutating checks below
+        func fail(_ keyword: String, _ message: @autoclosure () -> String) -> Outcome {
+            Self.failure(explains: explains, path: path, "\(message()) (at \(node.location)/\(keyword))")
         }
         var evaluated = Evaluated()
 
         if let ref = k.ref, let target = index.nodes[ref] {
-            switch evaluate(target, instance, at: pointer) {
+            switch evaluate(target, instance) {
             case .success(let inner): evaluated.merge(inner)
             case .failure(let violation): return .failure(violation)
             }
         }
         if let dynamic = k.dynamicRef, let target = dynamicTarget(dynamic) {
-            switch evaluate(target, instance, at: pointer) {
+            switch evaluate(target, instance) {
             case .success(let inner): evaluated.merge(inner)
             case .failure(let violation): return .failure(violation)
             }
@@ -86,7 +131,7 @@ struct SchemaValidator {
         case .number(let number):
             if let failure = numeric(k, number, fail) { return failure }
         case .string(let text):
-            let length = text.unicodeScalars.count
+            let length = Self.codePointCount(text, decides: k)
             if let max = k.maxLength, length > max { return fail("maxLength", "must be at most \(max) characters") }
             if let min = k.minLength, length < min {
                 return fail("minLength", min == 1 ? "must not be empty" : "must be at least \(min) characters")
@@ -96,12 +141,12 @@ struct SchemaValidator {
                 return fail("format", "must be a valid \(format)")
             }
         case .array(let elements):
-            switch array(k, elements, at: pointer, fail) {
+            switch array(k, elements, fail) {
             case .success(let inner): evaluated.merge(inner)
             case .failure(let violation): return .failure(violation)
             }
         case .object(let members):
-            switch object(k, members, at: pointer, location: node.location, fail) {
+            switch object(k, members, location: node.location, fail) {
             case .success(let inner): evaluated.merge(inner)
             case .failure(let violation): return .failure(violation)
             }
@@ -110,7 +155,7 @@ struct SchemaValidator {
         }
 
         for sub in k.allOf {
-            switch evaluate(sub, instance, at: pointer) {
+            switch evaluate(sub, instance) {
             case .success(let inner): evaluated.merge(inner)
             case .failure(let violation): return .failure(violation)
             }
@@ -119,7 +164,7 @@ struct SchemaValidator {
             var matched = false
             var firstFailure: JSONSchema.Violation?
             for sub in k.anyOf {
-                switch evaluate(sub, instance, at: pointer) {
+                switch evaluate(sub, instance) {
                 case .success(let inner):
                     matched = true
                     evaluated.merge(inner)
@@ -133,7 +178,7 @@ struct SchemaValidator {
             var matches: [Int] = []
             var matchedAnnotations = Evaluated()
             for (position, sub) in k.oneOf.enumerated() {
-                if case .success(let inner) = evaluate(sub, instance, at: pointer) {
+                if case .success(let inner) = evaluate(sub, instance) {
                     matches.append(position)
                     matchedAnnotations = inner
                 }
@@ -142,22 +187,22 @@ struct SchemaValidator {
             if matches.count > 1 { return fail("oneOf", "must match exactly one of the oneOf schemas, matches \(matches.map(String.init).joined(separator: " and "))") }
             evaluated.merge(matchedAnnotations)
         }
-        if let not = k.not, case .success = evaluate(not, instance, at: pointer) {
+        if let not = k.not, case .success = evaluate(not, instance) {
             return fail("not", "must not match the not schema")
         }
         if let condition = k.ifSchema {
-            switch evaluate(condition, instance, at: pointer) {
+            switch evaluate(condition, instance) {
             case .success(let inner):
                 evaluated.merge(inner)
                 if let then = k.thenSchema {
-                    switch evaluate(then, instance, at: pointer) {
+                    switch evaluate(then, instance) {
                     case .success(let inner): evaluated.merge(inner)
                     case .failure(let violation): return .failure(violation)
                     }
                 }
             case .failure:
                 if let otherwise = k.elseSchema {
-                    switch evaluate(otherwise, instance, at: pointer) {
+                    switch evaluate(otherwise, instance) {
                     case .success(let inner): evaluated.merge(inner)
                     case .failure(let violation): return .failure(violation)
                     }
@@ -166,7 +211,7 @@ struct SchemaValidator {
         }
         if case .object(let members) = instance, !k.dependentSchemas.isEmpty {
             for (name, sub) in k.dependentSchemas where members[name] != nil {
-                switch evaluate(sub, instance, at: pointer) {
+                switch evaluate(sub, instance) {
                 case .success(let inner): evaluated.merge(inner)
                 case .failure(let violation): return .failure(violation)
                 }
@@ -174,20 +219,46 @@ struct SchemaValidator {
         }
         // Last: what every other keyword (and the subschemas applied in place) left unevaluated.
         if let unevaluated = k.unevaluatedProperties, case .object(let members) = instance {
-            for name in members.keys.sorted() where !evaluated.properties.contains(name) {
-                if case .failure(let violation) = evaluate(unevaluated, members[name]!, at: pointer + "/" + SchemaURI.escaped(name.name)) {
-                    return .failure(violation)
-                }
-                evaluated.properties.insert(name)
+            let failure = forEachMember(members) { validator, offset, name, value in
+                guard !evaluated.properties.contains(offset) else { return nil }
+                if case .failure(let violation) = validator.evaluate(unevaluated, value, at: .member(name)) { return .failure(violation) }
+                evaluated.properties.insert(offset)
+                return nil
             }
+            if let failure { return failure }
         }
         if let unevaluated = k.unevaluatedItems, case .array(let elements) = instance {
             for (position, element) in elements.enumerated() where !evaluated.includesItem(position) {
-                if case .failure(let violation) = evaluate(unevaluated, element, at: "\(pointer)/\(position)") { return .failure(violation) }
+                if case .failure(let violation) = evaluate(unevaluated, element, at: .item(position)) { return .failure(violation) }
             }
             evaluated.allItems = true
         }
         return .success(evaluated)
+    }
+
+    /// Runs `body` on each member with its storage offset until it returns a failure: in storage order when checking, in
+    /// name order when explaining, so that the first violation is always the same one.
+    private mutating func forEachMember(_ members: [JSONKey: JSONValue],
+                                        _ body: (inout SchemaValidator, Int, JSONKey, JSONValue) -> Outcome?) -> Outcome? {
+        if explains {
+            for (offset, member) in members.enumerated().sorted(by: { $0.element.key < $1.element.key }) {
+                if let failure = body(&self, offset, member.key, member.value) { return failure }
+            }
+        } else {
+            for (offset, member) in members.enumerated() {
+                if let failure = body(&self, offset, member.key, member.value) { return failure }
+            }
+        }
+        return nil
+    }
+
+    /// The string's length in code points, counted only where its UTF-8 length does not decide `maxLength` and
+    /// `minLength` already (a code point is 1 to 4 bytes); otherwise the UTF-8 length, which then decides them alike.
+    static func codePointCount(_ text: String, decides k: SchemaNode.Keywords) -> Int {
+        let bytes = text.utf8.count
+        let maxDecided = k.maxLength.map { bytes <= $0 } ?? true
+        let minDecided = k.minLength.map { bytes / 4 >= $0 || bytes < $0 } ?? true
+        return maxDecided && minDecided ? bytes : text.unicodeScalars.count
     }
 
     /// The target of a `$dynamicRef`: where it resolves statically, unless that is a `$dynamicAnchor` of the same name,
@@ -201,7 +272,7 @@ struct SchemaValidator {
         return initial
     }
 
-    private func numeric(_ k: SchemaNode.Keywords, _ number: JSONNumber, _ fail: (String, String) -> Outcome) -> Outcome? {
+    private func numeric(_ k: SchemaNode.Keywords, _ number: JSONNumber, _ fail: (String, @autoclosure () -> String) -> Outcome) -> Outcome? {
         let value = number.value
         if let divisor = k.multipleOf, !Self.isMultiple(number, of: divisor) { return fail("multipleOf", "must be a multiple of \(divisor.text)") }
         if let max = k.maximum, !(value <= max) { return fail("maximum", "must be at most \(JSONNumber(max).text)") }
@@ -211,8 +282,9 @@ struct SchemaValidator {
         return nil
     }
 
-    /// Exact for integers and for decimals of up to 38 digits (as Foundation's `Decimal` holds them); beyond that,
-    /// by a Double quotient that must be whole and finite.
+    /// Exact for integers and for decimals of up to 38 digits (as Foundation's `Decimal` holds them); beyond that, by a
+    /// Double quotient that is whole, or else a zero binary remainder (exact in IEEE 754: 1e308 is a multiple of 0.5
+    /// though the quotient overflows).
     static func isMultiple(_ number: JSONNumber, of divisor: JSONNumber) -> Bool {
         if number.isInteger, divisor.isInteger, abs(number.value) < 0x1p53, abs(divisor.value) < 0x1p53 {
             return Int64(number.value) % Int64(divisor.value) == 0
@@ -224,11 +296,11 @@ struct SchemaValidator {
             return quotient == whole
         }
         let quotient = number.value / divisor.value
-        return quotient.isFinite && quotient.rounded() == quotient
+        return (quotient.isFinite && quotient.rounded() == quotient) || number.value.truncatingRemainder(dividingBy: divisor.value) == 0
     }
 
-    private mutating func array(_ k: SchemaNode.Keywords, _ elements: [JSONValue], at pointer: String,
-                                _ fail: (String, String) -> Outcome) -> Outcome {
+    private mutating func array(_ k: SchemaNode.Keywords, _ elements: [JSONValue],
+                                _ fail: (String, @autoclosure () -> String) -> Outcome) -> Outcome {
         var evaluated = Evaluated()
         if let max = k.maxItems, elements.count > max { return fail("maxItems", "must have at most \(max) items") }
         if let min = k.minItems, elements.count < min {
@@ -243,18 +315,18 @@ struct SchemaValidator {
             }
         }
         for (position, sub) in k.prefixItems.enumerated() where position < elements.count {
-            if case .failure(let violation) = evaluate(sub, elements[position], at: "\(pointer)/\(position)") { return .failure(violation) }
+            if case .failure(let violation) = evaluate(sub, elements[position], at: .item(position)) { return .failure(violation) }
         }
         evaluated.itemPrefix = min(k.prefixItems.count, elements.count)
         if let items = k.items {
             for position in k.prefixItems.count..<max(k.prefixItems.count, elements.count) {
-                if case .failure(let violation) = evaluate(items, elements[position], at: "\(pointer)/\(position)") { return .failure(violation) }
+                if case .failure(let violation) = evaluate(items, elements[position], at: .item(position)) { return .failure(violation) }
             }
             evaluated.allItems = true
         }
         if let contains = k.contains {
             for (position, element) in elements.enumerated() {
-                if case .success = evaluate(contains, element, at: "\(pointer)/\(position)") { evaluated.containedItems.insert(position) }
+                if case .success = evaluate(contains, element, at: .item(position)) { evaluated.containedItems.insert(position) }
             }
             let found = evaluated.containedItems.count
             let least = k.minContains ?? 1
@@ -264,47 +336,44 @@ struct SchemaValidator {
         return .success(evaluated)
     }
 
-    private mutating func object(_ k: SchemaNode.Keywords, _ members: [JSONKey: JSONValue], at pointer: String,
-                                 location: String, _ fail: (String, String) -> Outcome) -> Outcome {
+    private mutating func object(_ k: SchemaNode.Keywords, _ members: [JSONKey: JSONValue], location: String,
+                                 _ fail: (String, @autoclosure () -> String) -> Outcome) -> Outcome {
         var evaluated = Evaluated()
         if let max = k.maxProperties, members.count > max { return fail("maxProperties", "must have at most \(max) properties") }
         if let min = k.minProperties, members.count < min { return fail("minProperties", "must have at least \(min) properties") }
         for name in k.required where members[name] == nil {
-            return .failure(JSONSchema.Violation(pointer: pointer + "/" + SchemaURI.escaped(name.name), message: "is required (at \(location)/required)"))
+            return failure("is required (at \(location)/required)", at: .member(name))
         }
         for (name, needed) in k.dependentRequired where members[name] != nil {
             for other in needed where members[other] == nil {
-                return .failure(JSONSchema.Violation(pointer: pointer + "/" + SchemaURI.escaped(other.name),
-                                                     message: "is required when \(name) is present (at \(location)/dependentRequired)"))
+                return failure("is required when \(name) is present (at \(location)/dependentRequired)", at: .member(other))
             }
         }
         let records = index.readsAnnotations
-        for name in members.keys.sorted() {
-            let value = members[name]!
-            let child = pointer + "/" + SchemaURI.escaped(name.name)
+        let failure = forEachMember(members) { validator, offset, name, value in
             var matched = false
             if let sub = k.properties[name] {
                 matched = true
-                if case .failure(let violation) = evaluate(sub, value, at: child) { return .failure(violation) }
+                if case .failure(let violation) = validator.evaluate(sub, value, at: .member(name)) { return .failure(violation) }
             }
             for (pattern, sub) in k.patternProperties where pattern.matches(name.name) {
                 matched = true
-                if case .failure(let violation) = evaluate(sub, value, at: child) { return .failure(violation) }
+                if case .failure(let violation) = validator.evaluate(sub, value, at: .member(name)) { return .failure(violation) }
             }
-            if matched {
-                if records { evaluated.properties.insert(name) }
-            } else if let additional = k.additionalProperties {
-                if case .always(false) = additional.body {
-                    return .failure(JSONSchema.Violation(pointer: child, message: "is not an allowed field (at \(additional.location))"))
+            if !matched, let additional = k.additionalProperties {
+                if additional.always == false {
+                    return validator.failure("is not an allowed field (at \(additional.location))", at: .member(name))
                 }
-                if case .failure(let violation) = evaluate(additional, value, at: child) { return .failure(violation) }
-                if records { evaluated.properties.insert(name) }
+                if case .failure(let violation) = validator.evaluate(additional, value, at: .member(name)) { return .failure(violation) }
+                matched = true
             }
-            if let names = k.propertyNames, case .failure(let violation) = evaluate(names, .string(name.name), at: child) {
-                return .failure(JSONSchema.Violation(pointer: child, message: "has a name that \(violation.message)"))
+            if matched, records { evaluated.properties.insert(offset) }
+            if let names = k.propertyNames, case .failure(let violation) = validator.evaluate(names, .string(name.name), at: .member(name)) {
+                return validator.failure("has a name that \(violation.message)", at: .member(name))
             }
+            return nil
         }
-        return .success(evaluated)
+        return failure ?? .success(evaluated)
     }
 
     /// JSON Schema's types: `integer` is any number without a fraction (`1.0` is one), and `number` includes integers.
