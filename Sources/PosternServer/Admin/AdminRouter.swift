@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import PosternCore
 import PosternStore
 import PosternVerify
@@ -8,7 +9,7 @@ import PosternVerify
 /// The admin listener's routes: health, readiness, metrics, and the token-guarded `/admin/*` API.
 public enum AdminRouter {
     public static func make(sources: SourceTable, observer: DecisionObserver, readiness: Readiness,
-                            reloader: TLSReloader? = nil, token: String?, deliveries: DeliveryAdmin? = nil,
+                            reloader: TLSReloader? = nil, audit: AuditLog? = nil, token: String?, deliveries: DeliveryAdmin? = nil,
                             clock: WallClock = .system) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("/healthz") { _, _ in JSONResponse.encoded(status: 200, StatusAnswer(status: "ok")) }
@@ -37,6 +38,14 @@ public enum AdminRouter {
             let failures = reloader?.reload(force: true, cause: "POST /admin/reload") ?? [:]
             return JSONResponse.encoded(status: failures.isEmpty ? 200 : 500,
                                         ReloadAnswer(status: failures.isEmpty ? "reloaded" : "failed", failures: failures))
+        }
+        if let audit {
+            admin.post("/reopen") { _, _ in
+                if let error = AuditReopening.reopen(audit, cause: "POST /admin/reopen", logger: Logger(label: "postern")) {
+                    return JSONResponse.encoded(status: 500, StatusAnswer(status: "reopen_failed", message: "\(error)"))
+                }
+                return JSONResponse.encoded(status: 200, StatusAnswer(status: "reopened"))
+            }
         }
         admin.get("/audit/summary") { _, _ in
             JSONResponse.encoded(status: 200, observer.summary.document(for: sources.sources))

@@ -31,8 +31,9 @@ public struct Gateway {
         let gate = StartGate(listeners: config.listeners.count + 1)
         let metrics = Metrics()
         let readiness = Readiness()
-        let reloader = TLSReloader(stores: plan.tlsStores, hangups: await UnixSignalsSequence(trapping: .sighup),
-                                   metrics: metrics, logger: logger)
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let reloader = TLSReloader(stores: plan.tlsStores, metrics: metrics, logger: logger)
+        let notifier = SystemdNotifier()
         let doorbell = Doorbell()
         let store = try await openStore(metrics: metrics, doorbell: doorbell)
         let audit = try AuditLog(config.audit)
@@ -56,7 +57,7 @@ public struct Gateway {
         }
         let admin = Application(
             router: AdminRouter.make(sources: sources, observer: observer, readiness: readiness, reloader: reloader,
-                                     token: config.admin.token,
+                                     audit: audit, token: config.admin.token,
                                      deliveries: DeliveryAdmin(store: store, config: config, audit: audit)),
             // The admin listener is held to the same deadlines and connection cap as the webhook listeners, so
             // slow or idle admin clients can neither hold connections for ever nor use up the descriptors.
@@ -72,8 +73,10 @@ public struct Gateway {
             [GatedService(gate: gate, service: RetentionService(store: store, retention: $0, logger: logger))]
         } ?? []
         // The store's own service (PostgreSQL's pool) comes first, so it stops last, after everything that writes.
-        let services: [any Service] = (store.service.map { [$0] } ?? []) + [admin, reloader, GatedService(gate: gate, service: dispatcher)]
-            + retention + listeners + [ReadinessService(readiness: readiness)]
+        let hangup = HangupService(hangups: hangups, reloader: reloader, audit: audit, notifier: notifier, logger: logger)
+        let services: [any Service] = (store.service.map { [$0] } ?? [])
+            + [admin, reloader, hangup, GatedService(gate: gate, service: dispatcher)] + retention + listeners
+            + [ReadinessService(readiness: readiness), SystemdNoticeService(gate: gate, notifier: notifier)]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

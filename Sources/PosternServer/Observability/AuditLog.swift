@@ -7,27 +7,45 @@ import Synchronization
 public final class AuditLog: Sendable {
     /// The output's descriptor; the mutex keeps lines whole and in order.
     private let descriptor: Mutex<Int32>
-    private let closeOnDeinit: Bool
+    /// The file written to; nil for standard output.
+    private let path: String?
 
     /// Opens the audit output; a file is created if needed and appended to.
     public init(_ output: AuditOutput) throws {
         switch output {
         case .stdout:
             descriptor = Mutex(STDOUT_FILENO)
-            closeOnDeinit = false
+            path = nil
         case .file(let path):
-            // O_APPEND: every line lands at the end, even with a second writer (`postern replay`) on the same file.
-            let file = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-            guard file >= 0 else {
-                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-            }
-            descriptor = Mutex(file)
-            closeOnDeinit = true
+            descriptor = Mutex(try Self.open(path))
+            self.path = path
         }
     }
 
+    /// Opens the file again by its path, as logrotate expects after renaming it: lines written until now went to the
+    /// renamed file, the next ones go to a new file at the path. If it cannot be opened, writing goes on to the old
+    /// one and the error is thrown. Standard output is left as it is.
+    public func reopen() throws {
+        guard let path else { return }
+        let file = try Self.open(path)
+        let old = descriptor.withLock { current in
+            defer { current = file }
+            return current
+        }
+        close(old)
+    }
+
+    private static func open(_ path: String) throws -> Int32 {
+        // O_APPEND: every line lands at the end, even with a second writer (`postern replay`) on the same file.
+        let file = Foundation.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        guard file >= 0 else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        return file
+    }
+
     deinit {
-        if closeOnDeinit { descriptor.withLock { _ = close($0) } }
+        if path != nil { descriptor.withLock { _ = close($0) } }
     }
 
     /// A request's decision, written by hand: this runs on every request (see `AuditRecord.jsonLine`).

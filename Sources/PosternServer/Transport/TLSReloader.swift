@@ -1,22 +1,17 @@
 import Logging
 import ServiceLifecycle
-import UnixSignals
 
-/// Keeps TLS listeners' certificates and client CAs current: reloads when their files change (polled), on SIGHUP,
-/// and on `POST /admin/reload`. A failed reload keeps the last good set, is logged with the file and the reason,
+/// Keeps TLS listeners' certificates and client CAs current: reloads when their files change (polled), on SIGHUP
+/// (`HangupService`), and on `POST /admin/reload`. A failed reload keeps the last good set, is logged with the file and the reason,
 /// and shows in `/metrics` and `/readyz`.
 public struct TLSReloader: Service {
     public let stores: [String: TLSContextStore]
-    /// SIGHUP, trapped before the gateway reports ready, so a hang-up never ends the process.
-    let hangups: UnixSignalsSequence
     let metrics: Metrics
     let logger: Logger
     let pollInterval: Duration
 
-    public init(stores: [String: TLSContextStore], hangups: UnixSignalsSequence, metrics: Metrics, logger: Logger,
-                pollInterval: Duration = .seconds(2)) {
+    public init(stores: [String: TLSContextStore], metrics: Metrics, logger: Logger, pollInterval: Duration = .seconds(2)) {
         self.stores = stores
-        self.hangups = hangups
         self.metrics = metrics
         self.logger = logger
         self.pollInterval = pollInterval
@@ -28,15 +23,8 @@ public struct TLSReloader: Service {
     }
 
     public func run() async throws {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in hangups { reload(force: true, cause: "SIGHUP") }
-            }
-            group.addTask {
-                while (try? await Task.sleep(for: pollInterval)) != nil { reload(force: false, cause: "files changed") }
-            }
-            try? await gracefulShutdown()
-            group.cancelAll()
+        await cancelWhenGracefulShutdown {
+            while (try? await Task.sleep(for: pollInterval)) != nil { reload(force: false, cause: "files changed") }
         }
     }
 
