@@ -1,8 +1,7 @@
 /// The release this binary is, and the commit it was built from when the build recorded one.
 enum PosternVersion {
     static let number = "0.13.0"
-    /// Written by a release build; nil in a development build.
-    static let commit: String? = nil
+    static var commit: String? { BuildCommit.hash }
 
     static var description: String {
         "postern \(number) (\(commit.map { "commit \($0)" } ?? "development build, commit not recorded"))"

@@ -29,6 +29,26 @@ struct ConfigFileTests {
         }
     }
 
+    @Test func systemdCredentialsAreReadFromTheirDirectory() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("postern-credentials-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "from-a-credential\n".write(toFile: directory + "/genesys-secret", atomically: true, encoding: .utf8)
+        let yaml = "sources:\n  - {name: a, path: /a, verify: {preset: github, secrets: [${credential:genesys-secret}]}}\n"
+        let root = try ConfigFile.parse(yaml, environment: ["CREDENTIALS_DIRECTORY": directory])
+        let config = try GatewayConfig.decode(ConfigNode(root), baseDirectory: "/")
+        guard case .hmac(_, let keys, _) = config.sources[0].verify.secrets else { Issue.record("not an HMAC source"); return }
+        #expect(keys == [Array("from-a-credential".utf8)], "one trailing newline dropped")
+
+        for (environment, problem) in [
+            ([:], "systemd credential genesys-secret: CREDENTIALS_DIRECTORY is not set (LoadCredential= in the unit sets it)"),
+            (["CREDENTIALS_DIRECTORY": "/nonexistent"], "systemd credential genesys-secret: /nonexistent/genesys-secret cannot be read as UTF-8 text"),
+        ] {
+            let error = #expect(throws: ConfigProblems.self) { try ConfigFile.parse(yaml, environment: environment) }
+            #expect(error?.problems == [ConfigProblem("sources[0].verify.secrets[0]", problem)])
+        }
+    }
+
     @Test func substitutionIsOnePassAndLiteralTokensStayLiteral() throws {
         let yaml = """
             listen: "__POSTERN_ENV_0__"

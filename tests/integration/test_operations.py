@@ -123,6 +123,24 @@ def test_the_audit_file_reopens_after_rotation_with_nothing_lost(gateway_factory
     assert len({line["eventId"] for line in old + new}) == len(sent)
 
 
+def test_a_secret_from_a_systemd_credential(gateway_factory, tmp_path):
+    # systemd passes LoadCredential= files in CREDENTIALS_DIRECTORY; ${credential:NAME} reads one.
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    (credentials / "orders-token").write_text(TOKEN + "\n")
+    gateway = gateway_factory("""
+  - name: orders
+    path: /orders
+    verify: {preset: bearer, secrets: ["${credential:orders-token}"]}
+    idempotencyKey: body:/id
+""", env={"CREDENTIALS_DIRECTORY": str(credentials)})
+    assert gateway.post("/orders", '{"id": "c-1"}', AUTH).status_code == 200
+    assert gateway.post("/orders", '{"id": "c-2"}', {"Authorization": "Bearer wrong"}).status_code == 401
+    gateway.stop()
+    result = postern("check", "--config", str(gateway.config))
+    assert result.returncode == 2 and "CREDENTIALS_DIRECTORY is not set" in result.stderr.decode()
+
+
 def test_reopen_needs_the_admin_token(gateway_factory):
     gateway = gateway_factory(orders_source(TOKEN))
     assert requests.post(gateway.admin_url + "/admin/reopen", timeout=10).status_code == 401

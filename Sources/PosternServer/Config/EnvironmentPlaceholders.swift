@@ -1,6 +1,9 @@
+import Foundation
 import PosternCore
 
-/// `${NAME}` (or `${NAME:-default}`) references in a configuration file. They are swapped for inert tokens before the
+/// `${NAME}` (or `${NAME:-default}`) references in a configuration file, and `${credential:NAME}`, the systemd
+/// credential of that name (`LoadCredential=` in the unit: the file `$CREDENTIALS_DIRECTORY/NAME`, one trailing
+/// newline dropped). They are swapped for inert tokens before the
 /// YAML is parsed (so `[${SECRET}]` stays valid YAML whatever the secret holds) and filled in afterwards, value by
 /// value, in one pass: a substituted value is never read again, and every token carries a nonce made for this load,
 /// so no literal text in the file can pass for one.
@@ -11,12 +14,21 @@ struct EnvironmentPlaceholders {
     /// What every token of this load starts with; a token is the prefix, the reference's index, and `__`.
     private let tokenPrefix: String
 
-    /// A variable name and the value used when it is not set, if any.
+    /// A variable name and the value used when it is not set, if any; or a credential's name.
     private struct Reference {
         var name: String
         var fallback: String?
+        var isCredential = false
 
         init?(_ text: Substring) {
+            if text.hasPrefix("credential:") {
+                let name = text.dropFirst("credential:".count)
+                // systemd's credential names: no slash, not `.` or `..`.
+                guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else { return nil }
+                self.name = String(name)
+                isCredential = true
+                return
+            }
             let parts = text.split(separator: ":-", maxSplits: 1, omittingEmptySubsequences: false)
             guard let first = parts.first, EnvironmentPlaceholders.isName(first) else { return nil }
             name = String(first)
@@ -83,7 +95,12 @@ struct EnvironmentPlaceholders {
                 continue
             }
             let reference = references[index]
-            if let replacement = environment[reference.name] ?? reference.fallback {
+            if reference.isCredential {
+                switch Self.credential(reference.name, environment: environment) {
+                case .success(let value): output += value
+                case .failure(let problem): problems.append(ConfigProblem(path, problem.description))
+                }
+            } else if let replacement = environment[reference.name] ?? reference.fallback {
                 output += replacement
             } else {
                 problems.append(ConfigProblem(path, "environment variable \(reference.name) is not set"))
@@ -91,5 +108,21 @@ struct EnvironmentPlaceholders {
             rest = afterPrefix[afterPrefix.index(digits.endIndex, offsetBy: 2)...]
         }
         return output + rest
+    }
+
+    private struct CredentialProblem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The credential's file, as systemd passes it to the service.
+    private static func credential(_ name: String, environment: [String: String]) -> Result<String, CredentialProblem> {
+        guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else {
+            return .failure(CredentialProblem(description: "systemd credential \(name): CREDENTIALS_DIRECTORY is not set (LoadCredential= in the unit sets it)"))
+        }
+        guard let data = FileManager.default.contents(atPath: directory + "/" + name), var value = String(data: data, encoding: .utf8) else {
+            return .failure(CredentialProblem(description: "systemd credential \(name): \(directory)/\(name) cannot be read as UTF-8 text"))
+        }
+        if value.hasSuffix("\n") { value.removeLast() }
+        return .success(value)
     }
 }
