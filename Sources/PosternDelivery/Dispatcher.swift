@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// the destination's retry policy, or dead-lettered. Time and randomness are inputs, so tests never wait.
 public actor Dispatcher: Service {
     private let queue: any DeliveryQueue
-    private let destinations: [any Destination]
+    private var destinations: [any Destination]
+    private let client: DeliveryClient
     private let observer: any DeliveryObserver
     private let doorbell: Doorbell
     private let clock: WallClock
@@ -31,6 +32,7 @@ public actor Dispatcher: Service {
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.queue = queue
         self.destinations = destinations.map { Destinations.make($0, client: client, clock: clock) }
+        self.client = client
         self.observer = observer
         self.doorbell = doorbell
         self.pollInterval = pollInterval
@@ -68,6 +70,22 @@ public actor Dispatcher: Service {
         let started = await startDue()
         await finishInFlight()
         return started
+    }
+
+    /// Delivers to a reloaded configuration's destinations from the next round on. Attempts in flight finish with the
+    /// destination they started with. A destination whose circuit policy (or pace) did not change keeps its circuit
+    /// breaker (or pace); a removed destination's pending deliveries stay queued, untouched, until it is configured again.
+    public func reconfigure(destinations configs: [DestinationConfig]) {
+        let previous = Dictionary(destinations.map { ($0.config.name, $0.config) }, uniquingKeysWith: { first, _ in first })
+        destinations = configs.map { Destinations.make($0, client: client, clock: clock) }
+        breakers = Dictionary(uniqueKeysWithValues: configs.map { config in
+            let kept = previous[config.name]?.circuit == config.circuit ? breakers[config.name] : nil
+            return (config.name, kept ?? CircuitBreaker(policy: config.circuit))
+        })
+        paces = Dictionary(uniqueKeysWithValues: configs.compactMap { config in
+            config.pace.map { pace in (config.name, previous[config.name]?.pace == pace ? paces[config.name] ?? TokenBucket(pace) : TokenBucket(pace)) }
+        })
+        doorbell.ring()
     }
 
     /// The circuit state of a destination.

@@ -14,6 +14,6 @@ struct ServeCommand: AsyncParsableCommand {
         // without a thread switch to Swift's own pool and back for every request (docs/performance.md).
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let logger = try makeLogger()
-        try await Gateway(plan: try options.loadPlan(), logger: logger).run()
+        try await Gateway(plan: try options.loadPlan(), configPath: options.config, logger: logger).run()
     }
 }

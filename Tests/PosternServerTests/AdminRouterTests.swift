@@ -25,7 +25,7 @@ struct AdminRouterTests {
                    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let readiness = Readiness()
         readiness.set(ready)
-        let router = AdminRouter.make(sources: gateway.sources, observer: gateway.observer, readiness: readiness,
+        let router = AdminRouter.make(live: gateway.live(), observer: gateway.observer, readiness: readiness,
                                       token: "admin-token")
         try await Application(router: router).test(.router, body)
     }

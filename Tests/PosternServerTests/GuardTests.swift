@@ -29,10 +29,9 @@ struct GuardTests {
     func live(_ gateway: TestGateway, trusted: Bool, elapsed: @escaping @Sendable () -> Duration = { .zero },
               _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let store = try await gateway.openStore()
-        let responder = IngestResponder(
-            sources: gateway.sources, store: store, observer: gateway.observer,
-            callers: CallerResolver(trustedProxies: trusted ? [CIDR("127.0.0.1/32")!] : []),
-            rateLimiter: RateLimiter(sources: gateway.sources.sources, elapsed: elapsed), clock: WallClock { TestGateway.now })
+        let live = gateway.live(rateLimiter: RateLimiter(sources: gateway.sources.sources, elapsed: elapsed),
+                                callers: CallerResolver(trustedProxies: trusted ? [CIDR("127.0.0.1/32")!] : []))
+        let responder = IngestResponder(live: live, store: store, observer: gateway.observer, clock: WallClock { TestGateway.now })
         try await Application(responder: responder).test(.live, body)
         try await store.close()
     }

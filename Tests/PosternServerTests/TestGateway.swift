@@ -13,7 +13,8 @@ struct TestGateway {
     static let now = Date(timeIntervalSince1970: 1_700_000_000)
 
     let directory: URL
-    let sources: SourceTable
+    let plan: GatewayPlan
+    var sources: SourceTable { plan.sources }
     let observer: DecisionObserver
     let auditPath: String
 
@@ -23,10 +24,15 @@ struct TestGateway {
         // Bound first: `try ConfigFile.load(…).sources` read straight off the typed-throws call crashed in a copy of
         // SourceTable (Swift 6.3.1, debug build).
         let plan = try ConfigFile.load(text: yaml, baseDirectory: directory.path, environment: environment)
-        sources = plan.sources
+        self.plan = plan
         auditPath = directory.appendingPathComponent("audit.jsonl").path
         observer = DecisionObserver(audit: try AuditLog(.file(path: auditPath)), metrics: Metrics(),
                                     summary: AuditSummary(), logger: Logger(label: "test"))
+    }
+
+    /// The plan as the responders serve it.
+    func live(rateLimiter: RateLimiter? = nil, callers: CallerResolver? = nil) -> LiveConfiguration {
+        LiveConfiguration(ServingConfiguration(plan, rateLimiter: rateLimiter, callers: callers))
     }
 
     func openStore() async throws -> SQLiteEventStore {
@@ -35,7 +41,7 @@ struct TestGateway {
 
     /// Runs `body` against the webhook listener's responder, with the clock pinned at `now`.
     func withIngest(store: any EventStore, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let responder = IngestResponder(sources: sources, store: store, observer: observer, clock: WallClock { Self.now })
+        let responder = IngestResponder(live: live(), store: store, observer: observer, clock: WallClock { Self.now })
         try await Application(responder: responder).test(.router, body)
     }
 

@@ -1,14 +1,19 @@
 import PosternCore
 
-/// `{"status": …}` with a message, for `/healthz` and `/readyz`.
+/// `{"status": …}` with a message, for `/healthz` and `/readyz` (which adds the loaded configuration's SHA-256).
 struct StatusAnswer: Encodable {
     var status: String
     var message: String?
+    var configSHA256: String?
 }
 
-/// `{"status": …, "failures": {listener: reason}}`, for TLS reloads.
+/// `POST /admin/reload`: the configuration reload's outcome (`reloaded`, `unchanged`, `refused` with its problems),
+/// what needs a restart, and the TLS listeners whose files failed to reload (`{listener: reason}`).
 struct ReloadAnswer: Encodable {
     var status: String
+    var configSHA256: String?
+    var needsRestart: [String]?
+    var problems: [ConfigReloader.Outcome.Problem]?
     var failures: [String: String]
 }
 

@@ -8,8 +8,9 @@ import PosternVerify
 
 /// The admin listener's routes: health, readiness, metrics, and the token-guarded `/admin/*` API.
 public enum AdminRouter {
-    public static func make(sources: SourceTable, observer: DecisionObserver, readiness: Readiness,
-                            reloader: TLSReloader? = nil, audit: AuditLog? = nil, token: String?, deliveries: DeliveryAdmin? = nil,
+    public static func make(live: LiveConfiguration, observer: DecisionObserver, readiness: Readiness,
+                            reloader: TLSReloader? = nil, configReloader: ConfigReloader? = nil, audit: AuditLog? = nil,
+                            token: String?, deliveries: DeliveryAdmin? = nil,
                             clock: WallClock = .system) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("/healthz") { _, _ in JSONResponse.encoded(status: 200, StatusAnswer(status: "ok")) }
@@ -24,7 +25,7 @@ public enum AdminRouter {
             if let failures = reloader?.failures, !failures.isEmpty {
                 return JSONResponse.encoded(status: 503, ReloadAnswer(status: "tls_reload_failed", failures: failures))
             }
-            return JSONResponse.encoded(status: 200, StatusAnswer(status: "ready"))
+            return JSONResponse.encoded(status: 200, StatusAnswer(status: "ready", configSHA256: live.current.sha256))
         }
         router.get("/metrics") { _, _ in
             if let deliveries {
@@ -35,9 +36,13 @@ public enum AdminRouter {
         }
         let admin = router.group("/admin").add(middleware: AdminTokenMiddleware(token: token))
         admin.post("/reload") { _, _ in
+            let outcome = await configReloader?.reload(cause: "POST /admin/reload")
             let failures = reloader?.reload(force: true, cause: "POST /admin/reload") ?? [:]
-            return JSONResponse.encoded(status: failures.isEmpty ? 200 : 500,
-                                        ReloadAnswer(status: failures.isEmpty ? "reloaded" : "failed", failures: failures))
+            let refused = outcome?.status == "refused"
+            let answer = ReloadAnswer(status: refused ? "refused" : failures.isEmpty ? outcome?.status ?? "reloaded" : "failed",
+                                      configSHA256: outcome?.configSHA256 ?? live.current.sha256,
+                                      needsRestart: outcome?.needsRestart, problems: outcome?.problems, failures: failures)
+            return JSONResponse.encoded(status: refused ? 422 : failures.isEmpty ? 200 : 500, answer)
         }
         if let audit {
             admin.post("/reopen") { _, _ in
@@ -48,11 +53,11 @@ public enum AdminRouter {
             }
         }
         admin.get("/audit/summary") { _, _ in
-            JSONResponse.encoded(status: 200, observer.summary.document(for: sources.sources))
+            JSONResponse.encoded(status: 200, observer.summary.document(for: live.current.sources.sources))
         }
         if let deliveries { deliveries.addRoutes(to: admin) }
         admin.post("/sources/:name/verify") { request, context in
-            guard let name = context.parameters.get("name"), let source = sources.source(named: name) else {
+            guard let name = context.parameters.get("name"), let source = live.current.sources.source(named: name) else {
                 return JSONResponse.refusal(Refusal(.unknownSource, "no source has that name"))
             }
             return try await verify(request, source: source, now: clock.now)

@@ -7,14 +7,17 @@ import PosternStore
 /// store answers (for `/readyz`).
 public struct DeliveryAdmin: Sendable {
     let store: any EventStore & DeliveryQueue
-    let destinations: [DestinationConfig]
-    let replayer: Replayer
+    /// The configuration that names the sources and destinations a replay may take; read when asked, so a reload shows.
+    let config: @Sendable () -> GatewayConfig
+    let audit: AuditLog
 
-    public init(store: any EventStore & DeliveryQueue, config: GatewayConfig, audit: AuditLog) {
+    public init(store: any EventStore & DeliveryQueue, config: @escaping @Sendable () -> GatewayConfig, audit: AuditLog) {
         self.store = store
-        self.destinations = config.destinations
-        self.replayer = Replayer(queue: store, view: StoreView(config), audit: audit)
+        self.config = config
+        self.audit = audit
     }
+
+    var destinations: [DestinationConfig] { config().destinations }
 
     /// `GET /admin/deliveries?state=&event=&limit=`, `GET /admin/events/{id}/attempts`, `POST /admin/replay`.
     func addRoutes(to admin: RouterGroup<BasicRequestContext>) {
@@ -44,7 +47,7 @@ public struct DeliveryAdmin: Sendable {
             let asked = Replayer.Request(event: text("event"), source: text("source"), since: text("since"),
                                          until: text("until"), destination: text("destination"))
             do {
-                let queued = try await replayer.replay(asked)
+                let queued = try await Replayer(queue: store, view: StoreView(config()), audit: audit).replay(asked)
                 return JSONResponse.encoded(status: 200, ReplayAnswer(queued: queued))
             } catch let problem as Replayer.Problem {
                 return Self.invalid(problem.description)

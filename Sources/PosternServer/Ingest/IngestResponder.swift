@@ -12,49 +12,44 @@ import PosternStore
 public struct IngestResponder: HTTPResponder {
     public typealias Context = GatewayContext
 
-    let guards: RequestGuards
+    /// The sources and everything else a reload changes; each request reads it once, when it starts.
+    let live: LiveConfiguration
     let store: any EventStore
     let observer: DecisionObserver
-    let callers: CallerResolver
-    let rateLimiter: RateLimiter
-    /// Answers fulfillment sources.
-    let fulfiller: Fulfiller
     /// Whether connections carry TLS, so a client certificate is worth asking the connection for.
     let isTLS: Bool
     let clock: WallClock
 
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
-    public init(sources: SourceTable, store: any EventStore, observer: DecisionObserver,
-                callers: CallerResolver = CallerResolver(trustedProxies: []), rateLimiter: RateLimiter? = nil,
-                fulfiller: Fulfiller = Fulfiller(), isTLS: Bool = false, clock: WallClock = .system) {
-        let rateLimiter = rateLimiter ?? RateLimiter(sources: sources.sources)
-        self.guards = RequestGuards(sources: sources, rateLimiter: rateLimiter)
+    public init(live: LiveConfiguration, store: any EventStore, observer: DecisionObserver, isTLS: Bool = false,
+                clock: WallClock = .system) {
+        self.live = live
         self.store = store
         self.observer = observer
-        self.callers = callers
-        self.rateLimiter = rateLimiter
-        self.fulfiller = fulfiller
         self.isTLS = isTLS
         self.clock = clock
     }
 
     public func respond(to request: Request, context: GatewayContext) async throws -> Response {
         let started = ContinuousClock.now
-        let caller = callers.caller(peer: context.peer,
-                                    forwardedFor: request.headers[values: Self.forwardedFor])
+        // In flight to the end under the configuration it started with, whatever a reload swaps in meanwhile.
+        let serving = live.current
+        let caller = serving.callers.caller(peer: context.peer, forwardedFor: request.headers[values: Self.forwardedFor])
         var decision = Decision(time: clock.now, method: request.method.rawValue, path: request.uri.path,
                                 caller: caller?.description)
         if isTLS { decision.clientIdentity = await context.clientIdentity() }
-        let response = await answer(request, caller: caller, &decision)
+        let response = await answer(request, caller: caller, serving, &decision)
         decision.latency = ContinuousClock.now - started
         observer.record(decision)
         return response
     }
 
-    private func answer(_ request: Request, caller: IPAddress?, _ decision: inout Decision) async -> Response {
+    private func answer(_ request: Request, caller: IPAddress?, _ serving: ServingConfiguration,
+                        _ decision: inout Decision) async -> Response {
+        let rateLimiter = serving.rateLimiter
         let source: Source
-        switch guards.check(path: request.uri.path, method: request.method.rawValue, caller: caller,
+        switch serving.guards.check(path: request.uri.path, method: request.method.rawValue, caller: caller,
                             identity: decision.clientIdentity, contentLength: request.headers[.contentLength]) {
         case .admitted(let admitted):
             source = admitted
@@ -93,10 +88,11 @@ public struct IngestResponder: HTTPResponder {
             receivedAt: decision.time, headers: source.keptHeaders(headers), body: body,
             verification: checked.verification, callerAddress: decision.caller,
             clientSubject: decision.clientIdentity?.subject, destinations: source.queuedDestinations)
-        return await store(event, source: source, document: checked.document, &decision)
+        return await store(event, source: source, document: checked.document, fulfiller: serving.fulfiller, &decision)
     }
 
-    private func store(_ event: IncomingEvent, source: Source, document: JSONValue?, _ decision: inout Decision) async -> Response {
+    private func store(_ event: IncomingEvent, source: Source, document: JSONValue?, fulfiller: Fulfiller,
+                       _ decision: inout Decision) async -> Response {
         let outcome: StoreOutcome
         do {
             outcome = try await store.insert(event)

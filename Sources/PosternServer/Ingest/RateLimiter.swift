@@ -26,15 +26,32 @@ public final class RateLimiter: Sendable {
     private let elapsed: @Sendable () -> Duration
 
     public init(sources: [Source], elapsed: (@Sendable () -> Duration)? = nil) {
-        var limits: [String: RateLimit] = [:]
-        for source in sources {
-            if let limit = source.rateLimit { limits[source.name] = limit }
-        }
+        let limits = Self.limits(sources)
         self.limits = limits
         self.buckets = Mutex(limits.mapValues(TokenBucket.init))
         self.refusals = Mutex([:])
         let start = ContinuousClock.now
         self.elapsed = elapsed ?? { ContinuousClock.now - start }
+    }
+
+    /// The limiter for a reloaded configuration: a source whose limit did not change keeps its buckets (what it and
+    /// its refused callers have spent), so a reload never hands out a fresh burst; a new or changed limit starts full.
+    public init(sources: [Source], continuing previous: RateLimiter) {
+        let limits = Self.limits(sources)
+        self.limits = limits
+        let kept = Set(limits.keys.filter { previous.limits[$0] == limits[$0] })
+        let spent = previous.buckets.withLock { $0 }
+        self.buckets = Mutex(limits.reduce(into: [:]) { buckets, entry in
+            buckets[entry.key] = kept.contains(entry.key) ? spent[entry.key] : TokenBucket(entry.value)
+        })
+        self.refusals = Mutex(previous.refusals.withLock { $0.filter { kept.contains($0.key.source) } })
+        self.elapsed = previous.elapsed
+    }
+
+    private static func limits(_ sources: [Source]) -> [String: RateLimit] {
+        sources.reduce(into: [:]) { limits, source in
+            if let limit = source.rateLimit { limits[source.name] = limit }
+        }
     }
 
     /// Takes a token of the source's budget for a verified request; a refusal carries the whole seconds until one is back.

@@ -12,15 +12,18 @@ import UnixSignals
 /// The running gateway: the webhook listeners and the admin listener over one store, until SIGTERM or SIGINT.
 public struct Gateway {
     public let plan: GatewayPlan
+    /// The file the plan was loaded from, which SIGHUP and `POST /admin/reload` read again; nil for none.
+    public let configPath: String?
     public let logger: Logger
 
-    public init(plan: GatewayPlan, logger: Logger) {
+    public init(plan: GatewayPlan, configPath: String? = nil, logger: Logger) {
         self.plan = plan
+        self.configPath = configPath
         self.logger = logger
     }
 
+    /// The configuration the process started with; what a reload can change is in `LiveConfiguration`.
     private var config: GatewayConfig { plan.config }
-    private var sources: SourceTable { plan.sources }
 
     /// Opens the store, serves and delivers until SIGTERM or SIGINT, lets in-flight requests and delivery attempts
     /// finish, then closes the store.
@@ -39,15 +42,15 @@ public struct Gateway {
         let audit = try AuditLog(config.audit)
         let observer = DecisionObserver(audit: audit, metrics: metrics, summary: AuditSummary(), logger: logger)
         let client = DeliveryClient()
+        let live = LiveConfiguration(ServingConfiguration(
+            plan, sha256: configPath.flatMap { FileManager.default.contents(atPath: $0) }.map(ConfigReloader.sha256), client: client))
         let dispatcher = Dispatcher(queue: store, destinations: config.destinations, client: client,
                                     observer: DeliveryMonitor(metrics: metrics, audit: audit), doorbell: doorbell,
                                     logger: logger)
-        let callers = CallerResolver(trustedProxies: config.trustedProxies)
-        let rateLimiter = RateLimiter(sources: sources.sources)
-        let fulfiller = Fulfiller(client: client, destinations: config.destinations)
+        let configReloader = ConfigReloader(path: configPath ?? "", live: live, dispatcher: dispatcher, client: client,
+                                            metrics: metrics, audit: audit, logger: logger)
         let listeners = config.listeners.map { listener in
-            Application(responder: IngestResponder(sources: sources, store: store, observer: observer, callers: callers,
-                                                   rateLimiter: rateLimiter, fulfiller: fulfiller, isTLS: listener.tls != nil),
+            Application(responder: IngestResponder(live: live, store: store, observer: observer, isTLS: listener.tls != nil),
                         server: serverBuilder(listener, reloader),
                         configuration: .init(address: .hostname(listener.address.host, port: listener.address.port),
                                              serverName: nil,
@@ -56,9 +59,10 @@ public struct Gateway {
                         logger: logger)
         }
         let admin = Application(
-            router: AdminRouter.make(sources: sources, observer: observer, readiness: readiness, reloader: reloader,
-                                     audit: audit, token: config.admin.token,
-                                     deliveries: DeliveryAdmin(store: store, config: config, audit: audit)),
+            router: AdminRouter.make(live: live, observer: observer, readiness: readiness, reloader: reloader,
+                                     configReloader: configPath == nil ? nil : configReloader, audit: audit,
+                                     token: config.admin.token,
+                                     deliveries: DeliveryAdmin(store: store, config: { live.current.config }, audit: audit)),
             // The admin listener is held to the same deadlines and connection cap as the webhook listeners, so
             // slow or idle admin clients can neither hold connections for ever nor use up the descriptors.
             server: .timedHTTP1(config.connections),
@@ -73,7 +77,8 @@ public struct Gateway {
             [GatedService(gate: gate, service: RetentionService(store: store, retention: $0, logger: logger))]
         } ?? []
         // The store's own service (PostgreSQL's pool) comes first, so it stops last, after everything that writes.
-        let hangup = HangupService(hangups: hangups, reloader: reloader, audit: audit, notifier: notifier, logger: logger)
+        let hangup = HangupService(hangups: hangups, configReloader: configPath == nil ? nil : configReloader,
+                                   reloader: reloader, audit: audit, notifier: notifier, logger: logger)
         let services: [any Service] = (store.service.map { [$0] } ?? [])
             + [admin, reloader, hangup, GatedService(gate: gate, service: dispatcher)] + retention + listeners
             + [ReadinessService(readiness: readiness), SystemdNoticeService(gate: gate, notifier: notifier)]

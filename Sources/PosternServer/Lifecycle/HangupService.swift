@@ -2,11 +2,12 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// What SIGHUP does: reload the TLS files and reopen the audit file (logrotate renames it, then sends SIGHUP), with
-/// systemd told `RELOADING=1` before and `READY=1` after. SIGHUP is trapped before the gateway reports ready, so a
+/// What SIGHUP does: reload the configuration and the TLS files, and reopen the audit file (logrotate renames it,
+/// then sends SIGHUP), with systemd told `RELOADING=1` before and `READY=1` after. SIGHUP is trapped before the gateway reports ready, so a
 /// hang-up never ends the process.
 struct HangupService: Service {
     let hangups: UnixSignalsSequence
+    let configReloader: ConfigReloader?
     let reloader: TLSReloader
     let audit: AuditLog
     let notifier: SystemdNotifier
@@ -14,12 +15,13 @@ struct HangupService: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            for await _ in hangups { hangUp() }
+            for await _ in hangups { await hangUp() }
         }
     }
 
-    func hangUp() {
+    func hangUp() async {
         notifier.reloading()
+        await configReloader?.reload(cause: "SIGHUP")
         reloader.reload(force: true, cause: "SIGHUP")
         AuditReopening.reopen(audit, cause: "SIGHUP", logger: logger)
         notifier.ready()

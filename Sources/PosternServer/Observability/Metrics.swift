@@ -49,6 +49,12 @@ public struct Metrics: Sendable {
                              labels: [("listener", listener), ("result", result)])
     }
 
+    /// Configuration reloads by result (`reloaded`, `unchanged`, `refused`).
+    public func configReloads(result: String) -> Counter {
+        registry.makeCounter(descriptor: Self.name("config_reloads", unit: "total", "Configuration reloads by result."),
+                             labels: [("result", result)])
+    }
+
     /// Delivery attempts by destination and outcome (`delivered`, `retry`, `dead`).
     public func deliveryAttempts(destination: String, outcome: String) -> Counter {
         registry.makeCounter(
