@@ -3,6 +3,7 @@ import Logging
 import PosternCore
 import PosternStore
 import ServiceLifecycle
+import Tracing
 
 /// Delivers the outbox: claims due deliveries destination by destination (within each one's concurrency and
 /// circuit breaker), attempts them, and records each attempt with what follows it — delivered, retried later by
@@ -139,7 +140,18 @@ public actor Dispatcher: Service {
             return
         }
         let renewal = renewingLease(of: delivery)
-        let result = await destination.attempt(delivery, now: startedAt)
+        // One span per attempt, in the trace the event was stored under; the request carries the span's context.
+        let result = await withSpan("deliver \(config.name)", context: TraceHeaders.context(from: delivery.headers),
+                                    ofKind: .client) { span in
+            let result = await destination.attempt(delivery, now: startedAt)
+            span.attributes["postern.event_id"] = delivery.eventID
+            span.attributes["postern.destination"] = config.name
+            span.attributes["postern.attempt"] = delivery.attempts + 1
+            span.attributes["postern.outcome"] = "\(result.classification)"
+            if let status = result.status { span.attributes["http.response.status_code"] = status }
+            if result.classification != .delivered { span.setStatus(SpanStatus(code: .error)) }
+            return result
+        }
         renewal?.cancel()
         let finishedAt = clock.now
         let verdict = config.retry.decide(result, attempts: delivery.attempts + 1,

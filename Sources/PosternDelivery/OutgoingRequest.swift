@@ -1,6 +1,7 @@
 import Foundation
 import PosternCore
 import PosternVerify
+import ServiceContextModule
 
 /// The POST a delivery attempt sends: the original raw body, `Content-Type`, `Idempotency-Key` (the event id, the
 /// same on every attempt and replay), `X-Correlation-Id`, a W3C `traceparent`, the allowlisted original headers,
@@ -19,8 +20,11 @@ public struct OutgoingRequest: Sendable {
             ("Content-Type", original("content-type") ?? "application/json"),
             ("Idempotency-Key", delivery.eventID),
             ("X-Correlation-Id", delivery.correlationID ?? delivery.eventID),
-            ("traceparent", TraceParent.child(of: original("traceparent"))),
         ]
+        // Inside a delivery attempt's span the span's own context goes out; with tracing off, a new span id in the
+        // caller's trace.
+        let propagated = TraceHeaders.headers(for: ServiceContext.current ?? .topLevel)
+        headers += propagated.isEmpty ? [("traceparent", TraceParent.child(of: original("traceparent")))] : propagated
         for name in destination.forwardHeaders where !Self.reserved.contains(name) {
             if let value = original(name) { headers.append((name, value)) }
         }
@@ -43,7 +47,8 @@ public struct OutgoingRequest: Sendable {
 
     /// Headers the gateway sets itself, never copied from the original request.
     static let reserved: Set<String> = [
-        "content-type", "content-length", "host", "idempotency-key", "x-correlation-id", "traceparent", "authorization",
+        "content-type", "content-length", "host", "idempotency-key", "x-correlation-id", "traceparent", "tracestate",
+        "authorization",
         "connection", "transfer-encoding", "webhook-id", "webhook-timestamp", "webhook-signature",
     ]
 

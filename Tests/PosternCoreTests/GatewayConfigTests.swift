@@ -38,6 +38,21 @@ struct GatewayConfigTests {
         }
     }
 
+    @Test func tracingIsOffUnlessConfigured() throws {
+        #expect(try decode(["sources": .list([source])]).get().tracing == nil)
+        let on = try decode(["sources": .list([source]), "tracing": .map(["endpoint": .string("http://127.0.0.1:4318/v1/traces")])]).get()
+        #expect(on.tracing == TracingConfig(endpoint: "http://127.0.0.1:4318/v1/traces", serviceName: "postern", sampleRatio: 1))
+        guard case .failure(let error) = decode([
+            "sources": .list([source]),
+            "tracing": .map(["endpoint": .string("grpc://collector:4317"), "sampleRatio": .double(2), "color": .string("x")]),
+        ]) else { Issue.record("accepted"); return }
+        #expect(Set(error.problems.map(\.path)) == ["tracing.color", "tracing.endpoint"])
+        guard case .failure(let ratio) = decode([
+            "sources": .list([source]), "tracing": .map(["endpoint": .string("http://c:4318/v1/traces"), "sampleRatio": .double(2)]),
+        ]) else { Issue.record("accepted"); return }
+        #expect(ratio.problems.map(\.path) == ["tracing.sampleRatio"])
+    }
+
     @Test func verifyNoneMustBeExplicit() throws {
         let open: ConfigValue = .map(["name": .string("o"), "path": .string("/o"), "verify": .map(["preset": .string("none")])])
         #expect(try decode(["sources": .list([open])]).get().sources[0].verify.preset.name == "none")

@@ -4,6 +4,7 @@ import Foundation
 extension GatewayConfig {
     static let topLevelKeys: Set<String> = [
         "listen", "admin", "store", "limits", "audit", "trustedProxies", "connections", "sources", "destinations", "retention",
+        "tracing",
     ]
 
     /// Reads a configuration document, resolving relative file paths against `baseDirectory`. Throws
@@ -21,6 +22,7 @@ extension GatewayConfig {
         let trustedProxies = decodeCIDRs(root["trustedProxies"], &problems)
         let connections = decodeConnections(root["connections"], &problems)
         let retention = decodeRetention(root["retention"], &problems)
+        let tracing = decodeTracing(root["tracing"], &problems)
         let destinations = decodeDestinations(root["destinations"], &problems)
         let sources = decodeSources(root["sources"], baseDirectory: baseDirectory, limits: limits, &problems)
         checkDestinationNames(sources, destinations: destinations, &problems)
@@ -28,7 +30,7 @@ extension GatewayConfig {
         guard problems.isEmpty, let admin, let store else { throw ConfigProblems(problems) }
         return GatewayConfig(listeners: listeners, admin: admin, store: store, limits: limits, audit: audit,
                              trustedProxies: trustedProxies, connections: connections, sources: sources.map(\.source),
-                             destinations: destinations, retention: retention)
+                             destinations: destinations, retention: retention, tracing: tracing)
     }
 
     static func address(_ node: ConfigNode, default fallback: String, _ problems: inout [ConfigProblem]) -> ListenAddress? {

@@ -14,10 +14,13 @@ public struct GatewayConfig: Sendable {
     /// Seconds after which events and their delivery history are pruned (events still being delivered are kept);
     /// nil keeps everything.
     public var retention: Duration?
+    /// Where OpenTelemetry spans go; nil leaves tracing off.
+    public var tracing: TracingConfig?
 
     public init(listeners: [ListenerConfig], admin: AdminConfig, store: StoreLocation, limits: Limits,
                 audit: AuditOutput, trustedProxies: [CIDR] = [], connections: ConnectionLimits = ConnectionLimits(),
-                sources: [SourceConfig], destinations: [DestinationConfig] = [], retention: Duration? = nil) {
+                sources: [SourceConfig], destinations: [DestinationConfig] = [], retention: Duration? = nil,
+                tracing: TracingConfig? = nil) {
         self.listeners = listeners
         self.admin = admin
         self.store = store
@@ -28,6 +31,7 @@ public struct GatewayConfig: Sendable {
         self.sources = sources
         self.destinations = destinations
         self.retention = retention
+        self.tracing = tracing
     }
 
     public func destination(named name: String) -> DestinationConfig? {

@@ -4,7 +4,9 @@ import Hummingbird
 import Logging
 import NIOCore
 import PosternCore
+import PosternDelivery
 import PosternStore
+import Tracing
 
 /// The webhook listener: finds the source by path, applies its guards (client certificate, allowed addresses, a caller
 /// flooding refused requests, body limit), runs the intake checks with the rate limit spent once verification passes,
@@ -39,10 +41,33 @@ public struct IngestResponder: HTTPResponder {
         var decision = Decision(time: clock.now, method: request.method.rawValue, path: request.uri.path,
                                 caller: caller?.description)
         if isTLS { decision.clientIdentity = await context.clientIdentity() }
-        let response = await answer(request, caller: caller, serving, &decision)
+        // One server span per request, continuing the caller's `traceparent` (a no-op unless `tracing:` is set).
+        let response = await withSpan(request.method.rawValue, context: Self.traceContext(request.headers), ofKind: .server) { span in
+            let response = await answer(request, caller: caller, serving, &decision)
+            Self.describe(decision, in: span, route: decision.source.flatMap { serving.sources.source(named: $0)?.config.path })
+            return response
+        }
         decision.latency = ContinuousClock.now - started
         observer.record(decision)
         return response
+    }
+
+    /// The caller's trace context, from its `traceparent` and `tracestate` headers.
+    static func traceContext(_ headers: HTTPFields) -> ServiceContext {
+        TraceHeaders.context(from: TraceHeaders.names.compactMap { name in headers[HTTPField.Name(name)!].map { (name, $0) } })
+    }
+
+    /// What the span records of a decision: never a secret, a signature, a header's value or the body.
+    static func describe(_ decision: Decision, in span: any Span, route: String?) {
+        if let route { span.operationName = "\(decision.method) \(route)" }
+        span.attributes["http.request.method"] = decision.method
+        span.attributes["http.response.status_code"] = decision.status
+        if let route { span.attributes["http.route"] = route }
+        if let source = decision.source { span.attributes["postern.source"] = source }
+        span.attributes["postern.reason"] = decision.reason.rawValue
+        if let id = decision.eventID { span.attributes["postern.event_id"] = id }
+        if let caller = decision.caller { span.attributes["client.address"] = caller }
+        if decision.status >= 500 { span.setStatus(SpanStatus(code: .error)) }
     }
 
     private func answer(_ request: Request, caller: IPAddress?, _ serving: ServingConfiguration,
@@ -69,7 +94,10 @@ public struct IngestResponder: HTTPResponder {
         let headers = RequestHeaders(request)
         let received = WebhookRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
                                       headers: headers, body: body)
-        let intake = Intake.check(source, received, now: decision.time)
+        let verified = withSpan("verify") { _ in Intake.verify(source, received, now: decision.time) }
+        let intake = verified.flatMap { verification in
+            withSpan("parse") { _ in Intake.parse(source, received, verification: verification) }
+        }
         if case .failure(let refusal) = intake, refusal.isVerificationFailure {
             rateLimiter.recordRefusal(source.name, caller: caller)
             return refuse(refusal, &decision)
@@ -85,17 +113,25 @@ public struct IngestResponder: HTTPResponder {
         decision.verification = checked.verification
         let event = IncomingEvent(
             source: source.name, idempotencyKey: checked.idempotencyKey, correlationID: checked.correlationID,
-            receivedAt: decision.time, headers: source.keptHeaders(headers), body: body,
+            receivedAt: decision.time, headers: Self.storedHeaders(source.keptHeaders(headers)), body: body,
             verification: checked.verification, callerAddress: decision.caller,
             clientSubject: decision.clientIdentity?.subject, destinations: source.queuedDestinations)
         return await store(event, source: source, document: checked.document, fulfiller: serving.fulfiller, &decision)
+    }
+
+    /// The headers kept with the event, its trace context replaced by this request's span's, so that deliveries
+    /// continue the request's trace (as they are, when tracing is off).
+    static func storedHeaders(_ kept: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        let propagated = TraceHeaders.headers(for: ServiceContext.current ?? .topLevel)
+        guard !propagated.isEmpty else { return kept }
+        return kept.filter { !TraceHeaders.names.contains($0.name.lowercased()) } + propagated
     }
 
     private func store(_ event: IncomingEvent, source: Source, document: JSONValue?, fulfiller: Fulfiller,
                        _ decision: inout Decision) async -> Response {
         let outcome: StoreOutcome
         do {
-            outcome = try await store.insert(event)
+            outcome = try await withSpan("commit") { _ in try await store.insert(event) }
         } catch {
             observer.logger.error("store insert failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
             return refuse(Refusal(.storeUnavailable, "the event could not be stored; retry later", retryAfter: 5), &decision)

@@ -19,12 +19,20 @@ public enum Intake {
 
     /// Runs every check in order and returns the first refusal, or what the store needs.
     public static func check(_ source: Source, _ request: WebhookRequest, now: Date) -> Result<CheckedRequest, Refusal> {
-        let (body, headers) = (request.body, request.headers)
-        let verification: Verification
+        verify(source, request, now: now).flatMap { parse(source, request, verification: $0) }
+    }
+
+    /// The source's verification alone: the signature, token or key, and the timestamp.
+    public static func verify(_ source: Source, _ request: WebhookRequest, now: Date) -> Result<Verification, Refusal> {
         switch source.verifier.verifier.verify(request, now: now) {
-        case .refused(let failure): return .failure(Refusal(failure.reason, failure.message))
-        case .verified(let verified): verification = verified
+        case .refused(let failure): .failure(Refusal(failure.reason, failure.message))
+        case .verified(let verified): .success(verified)
         }
+    }
+
+    /// What follows a verified request: the body read as its kind, the schema, the idempotency key, the correlation id.
+    public static func parse(_ source: Source, _ request: WebhookRequest, verification: Verification) -> Result<CheckedRequest, Refusal> {
+        let (body, headers) = (request.body, request.headers)
         let document: JSONValue?
         do {
             document = try source.config.body.read(body)

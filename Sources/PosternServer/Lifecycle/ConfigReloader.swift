@@ -8,7 +8,7 @@ import PosternDelivery
 /// gateway runs: sources added, removed or changed, secrets and credentials, limits and rate limits, trusted
 /// proxies, destinations. A request in flight finishes under the configuration it started with. A file with any
 /// problem is refused whole and the running configuration stays; what only a restart can change (the listeners,
-/// the admin listener and token, the store, the audit output, connection limits, retention) is named instead of
+/// the admin listener and token, the store, the audit output, connection limits, retention, tracing) is named instead of
 /// being half applied. Each reload is logged, counted in `postern_config_reloads_total` and written to the audit log.
 public actor ConfigReloader {
     /// What a reload did.
@@ -105,6 +105,7 @@ public actor ConfigReloader {
         if running.audit != loaded.audit { keys.append("audit") }
         if running.connections != loaded.connections { keys.append("connections") }
         if running.retention != loaded.retention { keys.append("retention") }
+        if running.tracing != loaded.tracing { keys.append("tracing") }
         return keys
     }
 

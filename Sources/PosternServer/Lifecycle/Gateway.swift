@@ -79,7 +79,9 @@ public struct Gateway {
         // The store's own service (PostgreSQL's pool) comes first, so it stops last, after everything that writes.
         let hangup = HangupService(hangups: hangups, configReloader: configPath == nil ? nil : configReloader,
                                    reloader: reloader, audit: audit, notifier: notifier, logger: logger)
-        let services: [any Service] = (store.service.map { [$0] } ?? [])
+        // The exporter runs first and so stops last, after the spans of the last requests and attempts ended.
+        let tracing = try config.tracing.map { [try TracingBootstrap.start($0, logger: logger)] } ?? []
+        let services: [any Service] = tracing + (store.service.map { [$0] } ?? [])
             + [admin, reloader, hangup, GatedService(gate: gate, service: dispatcher)] + retention + listeners
             + [ReadinessService(readiness: readiness), SystemdNoticeService(gate: gate, notifier: notifier)]
         let group = ServiceGroup(configuration: .init(
