@@ -189,3 +189,41 @@ def test_a_request_in_flight_finishes_under_the_configuration_it_started_with(ga
     assert result["answer"].status_code == 200, result["answer"].text
     later = gateway.post("/crm", body, signed(OLD, body))
     assert later.status_code == 401
+
+
+def test_destinations_and_rate_limits_change_on_reload(gateway_factory, tmp_path):
+    from backend import Backend
+
+    first, second = Backend(), Backend()
+    try:
+        def config(url, per_second):
+            return f"""
+  - name: crm
+    path: /crm
+    verify: {{preset: github, secrets: [{OLD}]}}
+    destinations: [backend]
+    rateLimit: {{perSecond: {per_second}, burst: {per_second}}}
+destinations:
+  - name: backend
+    url: {url}/events
+"""
+        gateway = gateway_factory(config(first.url, 1000))
+        body = '{"n": 1}'
+        assert gateway.post("/crm", body, signed(OLD, body)).status_code == 200
+        deadline = time.monotonic() + 10
+        while not first.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(first.requests) == 1
+        # The destination moves to another URL, and the source's rate limit tightens to one request a second.
+        rewrite(gateway, config(second.url, 1))
+        assert reload(gateway).json()["status"] == "reloaded"
+        bodies = [json.dumps({"n": n}) for n in range(2, 5)]  # GitHub deliveries are keyed by their signature
+        codes = [gateway.post("/crm", later, signed(OLD, later)).status_code for later in bodies]
+        assert codes[0] == 200 and 429 in codes[1:], codes
+        deadline = time.monotonic() + 10
+        while not second.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(second.requests) == 1 and len(first.requests) == 1
+    finally:
+        first.close()
+        second.close()
