@@ -136,6 +136,12 @@ def test_a_secret_from_a_systemd_credential(gateway_factory, tmp_path):
 """, env={"CREDENTIALS_DIRECTORY": str(credentials)})
     assert gateway.post("/orders", '{"id": "c-1"}', AUTH).status_code == 200
     assert gateway.post("/orders", '{"id": "c-2"}', {"Authorization": "Bearer wrong"}).status_code == 401
+    # A rotated credential file takes effect on reload, though the YAML did not change.
+    rotated = secret("operations-rotated-token")
+    (credentials / "orders-token").write_text(rotated + "\n")
+    assert requests.post(gateway.admin_url + "/admin/reload", headers=ADMIN, timeout=10).json()["status"] == "reloaded"
+    assert gateway.post("/orders", '{"id": "c-3"}', {"Authorization": f"Bearer {rotated}"}).status_code == 200
+    assert gateway.post("/orders", '{"id": "c-4"}', AUTH).status_code == 401
     gateway.stop()
     result = postern("check", "--config", str(gateway.config))
     assert result.returncode == 2 and "CREDENTIALS_DIRECTORY is not set" in result.stderr.decode()

@@ -7,7 +7,7 @@ struct StatusAnswer: Encodable {
     var configSHA256: String?
 }
 
-/// `POST /admin/reload`: the configuration reload's outcome (`reloaded`, `unchanged`, `refused` with its problems),
+/// `POST /admin/reload`: the configuration reload's outcome (`reloaded`, or `refused` with its problems),
 /// what needs a restart, and the TLS listeners whose files failed to reload (`{listener: reason}`).
 struct ReloadAnswer: Encodable {
     var status: String

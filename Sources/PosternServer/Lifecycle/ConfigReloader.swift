@@ -13,7 +13,8 @@ import PosternDelivery
 public actor ConfigReloader {
     /// What a reload did.
     public struct Outcome: Sendable, Encodable {
-        /// `reloaded`, `unchanged` (the same bytes), or `refused`.
+        /// `reloaded` or `refused`. A file with the same bytes is applied again: the credential files it names may
+        /// have been rotated.
         public var status: String
         public var configSHA256: String?
         /// The keys that changed but take effect only after a restart.
@@ -77,7 +78,6 @@ public actor ConfigReloader {
             return Outcome(status: "refused", problems: [.init(path: "", reason: "cannot read \(path)")])
         }
         let sha256 = Self.sha256(bytes)
-        if sha256 == current.sha256 { return Outcome(status: "unchanged", configSHA256: sha256) }
         guard let text = String(data: bytes, encoding: .utf8) else {
             return Outcome(status: "refused", configSHA256: sha256, problems: [.init(path: "", reason: "\(path) is not UTF-8 text")])
         }

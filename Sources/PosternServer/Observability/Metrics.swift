@@ -49,7 +49,7 @@ public struct Metrics: Sendable {
                              labels: [("listener", listener), ("result", result)])
     }
 
-    /// Configuration reloads by result (`reloaded`, `unchanged`, `refused`).
+    /// Configuration reloads by result (`reloaded`, `refused`).
     public func configReloads(result: String) -> Counter {
         registry.makeCounter(descriptor: Self.name("config_reloads", unit: "total", "Configuration reloads by result."),
                              labels: [("result", result)])
