@@ -6,8 +6,10 @@ import ServiceLifecycle
 public protocol EventStore: Sendable {
     /// Stores the event unless one with the same source and idempotency key exists; durable when it returns.
     func insert(_ event: IncomingEvent) async throws -> StoreOutcome
-    /// Stored events in the order received, optionally of one source only.
-    func events(source: String?, limit: Int) async throws -> [StoredEvent]
+    /// The stored events a query selects, in the order received (or newest first).
+    func events(matching query: EventQuery) async throws -> [StoredEvent]
+    /// One stored event whole: its kept headers, body and verification; nil when there is none with that id.
+    func event(id: String) async throws -> EventDetail?
     /// Finishes pending writes and closes the store.
     func close() async throws
     /// Deletes up to `limit` events received before `cutoff` — with their deliveries and attempts — that have no
@@ -21,6 +23,11 @@ public protocol EventStore: Sendable {
 }
 
 extension EventStore {
+    /// Stored events in the order received, optionally of one source only.
+    public func events(source: String?, limit: Int) async throws -> [StoredEvent] {
+        try await events(matching: EventQuery(source: source, limit: limit))
+    }
+
     public func isAvailable() async -> Bool { true }
     public var service: (any Service)? { nil }
 }

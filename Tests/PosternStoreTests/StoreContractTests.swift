@@ -87,6 +87,48 @@ struct StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available)
+    func eventsAreFoundBySourceTimeCorrelationKeyAndState(_ kind: StoreKind) async throws {
+        let store = try await open(try await kind.freshLocation())
+        // Six events a second apart: one delivered, one dead-lettered, one pending, one with no destination, and two
+        // in the same millisecond (their arrival orders them).
+        var ids: [String] = []
+        for (index, key) in ["delivered", "dead", "pending", "stored", "same-1", "same-2"].enumerated() {
+            let time = now.addingTimeInterval(Double(min(index, 4)))
+            ids.append(id(try await store.insert(event(key, destinations: key == "stored" ? [] : ["a"], at: time))))
+        }
+        _ = try await store.insert(IncomingEvent(source: "other", idempotencyKey: "o", correlationID: "c-pending", receivedAt: now,
+                                                 headers: [], body: [], verification: Verification(scheme: "test"), callerAddress: nil))
+        let claimed = try await store.claimDue(destination: "a", now: now.addingTimeInterval(10), limit: 2)
+        #expect(claimed.map(\.eventID) == [ids[0], ids[1]])
+        try await store.finish(claimed[0], attempt: DeliveryAttempt(destination: "a", time: now, status: 200, latencyMs: 1, error: nil),
+                               verdict: .delivered, now: now)
+        try await store.finish(claimed[1], attempt: DeliveryAttempt(destination: "a", time: now, status: 400, latencyMs: 1, error: "HTTP 400"),
+                               verdict: .dead(reason: "HTTP 400"), now: now)
+
+        func found(_ query: EventQuery) async throws -> [String] { try await store.events(matching: query).map(\.id) }
+        #expect(try await found(EventQuery(source: "s")) == ids)
+        #expect(try await found(EventQuery(source: "s", newestFirst: true)) == ids.reversed())
+        #expect(try await found(EventQuery(source: "s", newestFirst: true, limit: 2)) == [ids[5], ids[4]])
+        #expect(try await found(EventQuery(source: "s", since: now.addingTimeInterval(1), until: now.addingTimeInterval(3))) == [ids[1], ids[2]])
+        #expect(try await found(EventQuery(state: .delivered)) == [ids[0]])
+        #expect(try await found(EventQuery(state: .dead)) == [ids[1]])
+        #expect(try await found(EventQuery(source: "s", state: .pending)) == [ids[2], ids[4], ids[5]])
+        #expect(try await found(EventQuery(state: .stored)).count == 2, "the event without destinations, and the other source's")
+        #expect(try await found(EventQuery(correlationID: "c-pending")).count == 2)
+        #expect(try await found(EventQuery(source: "s", correlationID: "c-pending")) == [ids[2]])
+        #expect(try await found(EventQuery(idempotencyKey: "same-2")) == [ids[5]])
+        #expect(try await store.events(matching: EventQuery(idempotencyKey: "dead")).first?.correlationId == "c-dead")
+
+        let detail = try #require(try await store.event(id: ids[2]))
+        #expect(detail.event.id == ids[2] && detail.event.idempotencyKey == "pending" && detail.event.receivedAt == now.addingTimeInterval(2))
+        #expect(detail.body == Array("{\"k\":\"pending\"}".utf8))
+        #expect(detail.headers.map(\.name) == ["Content-Type", "traceparent"])
+        #expect(detail.verification.contains("\"scheme\":\"test\""))
+        #expect(try await store.event(id: "evt_missing") == nil)
+        try await store.close()
+    }
+
+    @Test(arguments: StoreKind.available)
     func pendingDeliveriesSurviveReopeningAndAnAbandonedClaimEnds(_ kind: StoreKind) async throws {
         let location = try await kind.freshLocation()
         var store = try await open(location)

@@ -62,5 +62,5 @@ def test_events_list_reads_the_store_after_the_gateway_stopped(gateway_factory):
     gateway.stop()
     after = gateway.events()
     assert running == after and len(after) == 3
-    assert set(after[0]) == {"id", "source", "idempotencyKey", "receivedAt"}
+    assert set(after[0]) == {"id", "source", "idempotencyKey", "receivedAt", "correlationId"}
     assert all(event["idempotencyKey"].startswith("sha256:") for event in after)

@@ -27,7 +27,8 @@ let yaml = """
 /// Accepts everything, keeps nothing: the ingest path's own cost.
 struct NullStore: EventStore {
     func insert(_ event: IncomingEvent) async throws -> StoreOutcome { .stored(id: "evt_bench") }
-    func events(source: String?, limit: Int) async throws -> [StoredEvent] { [] }
+    func events(matching query: EventQuery) async throws -> [StoredEvent] { [] }
+    func event(id: String) async throws -> EventDetail? { nil }
     func prune(receivedBefore cutoff: Date, limit: Int) async throws -> Int { 0 }
     func close() async throws {}
 }
@@ -36,7 +37,7 @@ func responder(store: any EventStore) throws -> IngestResponder {
     let plan = try ConfigFile.load(text: yaml, baseDirectory: "/tmp", environment: [:])
     let observer = DecisionObserver(audit: try AuditLog(.file(path: "/dev/null")), metrics: Metrics(), summary: AuditSummary(),
                                     logger: Logger(label: "bench"))
-    return IngestResponder(sources: plan.sources, store: store, observer: observer)
+    return IngestResponder(live: LiveConfiguration(ServingConfiguration(plan)), store: store, observer: observer)
 }
 
 let signer: HMACSigner = {

@@ -44,11 +44,13 @@ public struct StoredEvent: Sendable, Equatable, Codable {
     public var source: String
     public var idempotencyKey: String
     public var receivedAt: Date
+    public var correlationId: String?
 
-    public init(id: String, source: String, idempotencyKey: String, receivedAt: Date) {
+    public init(id: String, source: String, idempotencyKey: String, receivedAt: Date, correlationId: String? = nil) {
         self.id = id
         self.source = source
         self.idempotencyKey = idempotencyKey
         self.receivedAt = receivedAt
+        self.correlationId = correlationId
     }
 }

@@ -84,7 +84,7 @@ public struct Replayer: Sendable {
     }
 
     /// An RFC 3339 time (fractional seconds allowed) or Unix seconds.
-    static func time(_ text: String, _ name: String) throws(Problem) -> Date {
+    public static func time(_ text: String, _ name: String) throws(Problem) -> Date {
         if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
         if let date = try? Date(text, strategy: .iso8601) { return date }
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }

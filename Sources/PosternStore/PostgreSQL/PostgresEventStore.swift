@@ -113,16 +113,48 @@ public actor PostgresEventStore: EventStore {
         try await committer.submit(PostgresInsert(event: event, id: EventID.make()))
     }
 
-    public func events(source: String?, limit: Int) async throws -> [StoredEvent] {
-        let rows = try await client.query("""
-            SELECT id, source, idempotency_key, received_at FROM events
-            WHERE \(source == nil) OR source = \(source ?? "") ORDER BY seq LIMIT \(limit)
-            """, logger: logger)
+    public func events(matching query: EventQuery) async throws -> [StoredEvent] {
+        let sql = EventQuerySQL(query, arrival: "seq") { "$\($0)" }
+        var bindings = Self.bindings(sql.parameters)
+        bindings.append(query.limit)
+        let text = """
+            SELECT e.id, e.source, e.idempotency_key, e.received_at, e.correlation_id FROM events e
+            \(sql.whereClause) ORDER BY \(sql.order) LIMIT $\(sql.parameters.count + 1)
+            """
+        let rows = try await client.query(PostgresQuery(unsafeSQL: text, binds: bindings), logger: logger)
         var events: [StoredEvent] = []
-        for try await (id, source, key, millis) in rows.decode((String, String, String, Int).self) {
-            events.append(StoredEvent(id: id, source: source, idempotencyKey: key, receivedAt: Date(millisecondsSince1970: millis)))
+        for try await (id, source, key, millis, correlation) in rows.decode((String, String, String, Int, String?).self) {
+            events.append(StoredEvent(id: id, source: source, idempotencyKey: key, receivedAt: Date(millisecondsSince1970: millis),
+                                      correlationId: correlation))
         }
         return events
+    }
+
+    public func event(id: String) async throws -> EventDetail? {
+        let rows = try await client.query("""
+            SELECT id, source, idempotency_key, received_at, correlation_id, headers, body, verification, caller, client_subject
+            FROM events WHERE id = \(id)
+            """, logger: logger)
+        for try await (eventID, source, key, millis, correlation, headers, body, verification, caller, subject) in rows.decode(
+            (String, String, String, Int, String?, String, ByteBuffer, String, String?, String?).self) {
+            return EventDetail(
+                event: StoredEvent(id: eventID, source: source, idempotencyKey: key,
+                                   receivedAt: Date(millisecondsSince1970: millis), correlationId: correlation),
+                headers: StoredHeaders.decode(headers), body: Array(body.readableBytesView), verification: verification,
+                caller: caller, clientSubject: subject)
+        }
+        return nil
+    }
+
+    private static func bindings(_ parameters: [EventQuerySQL.Parameter]) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        for parameter in parameters {
+            switch parameter {
+            case .text(let text): bindings.append(text)
+            case .integer(let number): bindings.append(number)
+            }
+        }
+        return bindings
     }
 
     /// Whether the server answers now (for `/readyz`); after a failed commit, only once a write commits again.

@@ -53,5 +53,10 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id)",
         ],
+        // Searching events (`postern events list`, the admin API): by source or by correlation id, in a time range.
+        [
+            "CREATE INDEX events_source_received ON events (source, received_at)",
+            "CREATE INDEX events_correlation ON events (correlation_id, received_at)",
+        ],
     ]
 }

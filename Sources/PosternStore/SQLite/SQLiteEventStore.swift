@@ -107,22 +107,43 @@ public actor SQLiteEventStore: EventStore {
         _ = try await committer.submit(.other(body))
     }
 
-    public func events(source: String?, limit: Int) async throws -> [StoredEvent] {
-        var sql = "SELECT id, source, idempotency_key, received_at FROM events"
-        var binds: [SQLiteValue] = []
-        if let source {
-            sql += " WHERE source = ?"
-            binds.append(.text(source))
+    public func events(matching query: EventQuery) async throws -> [StoredEvent] {
+        let sql = EventQuerySQL(query, arrival: "rowid") { _ in "?" }
+        let binds = sql.parameters.map(Self.value) + [.integer(query.limit)]
+        let text = """
+            SELECT e.id, e.source, e.idempotency_key, e.received_at, e.correlation_id FROM events e
+            \(sql.whereClause) ORDER BY \(sql.order) LIMIT ?
+            """
+        let rows = try await reader.run { db in try db.query(text, binds) }
+        return rows.compactMap(Self.storedEvent)
+    }
+
+    public func event(id: String) async throws -> EventDetail? {
+        let rows = try await reader.run { db in
+            try db.query("""
+                SELECT e.id, e.source, e.idempotency_key, e.received_at, e.correlation_id, e.headers, e.body, e.verification,
+                       e.caller, e.client_subject
+                FROM events e WHERE e.id = ?
+                """, [.text(id)])
         }
-        sql += " ORDER BY received_at, rowid LIMIT ?"
-        binds.append(.integer(limit))
-        let rows = try await reader.run { [sql, binds] db in try db.query(sql, binds) }
-        return rows.compactMap { row in
-            guard let id = row.column("id")?.string, let source = row.column("source")?.string,
-                  let key = row.column("idempotency_key")?.string, let millis = row.column("received_at")?.integer
-            else { return nil }
-            return StoredEvent(id: id, source: source, idempotencyKey: key,
-                               receivedAt: Date(millisecondsSince1970: millis))
+        guard let row = rows.first, let event = Self.storedEvent(row) else { return nil }
+        return EventDetail(event: event, headers: StoredHeaders.decode(row.column("headers")?.string ?? "[]"),
+                           body: row.column("body")?.blob ?? [], verification: row.column("verification")?.string ?? "{}",
+                           caller: row.column("caller")?.string, clientSubject: row.column("client_subject")?.string)
+    }
+
+    private static func storedEvent(_ row: SQLiteRow) -> StoredEvent? {
+        guard let id = row.column("id")?.string, let source = row.column("source")?.string,
+              let key = row.column("idempotency_key")?.string, let millis = row.column("received_at")?.integer
+        else { return nil }
+        return StoredEvent(id: id, source: source, idempotencyKey: key, receivedAt: Date(millisecondsSince1970: millis),
+                           correlationId: row.column("correlation_id")?.string)
+    }
+
+    private static func value(_ parameter: EventQuerySQL.Parameter) -> SQLiteValue {
+        switch parameter {
+        case .text(let text): .text(text)
+        case .integer(let number): .integer(number)
         }
     }
 

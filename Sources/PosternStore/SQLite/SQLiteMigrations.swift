@@ -43,5 +43,10 @@ enum SQLiteMigrations {
         """,
         // One row rewritten by the readiness probe after a failed commit (SQLiteEventStore.isAvailable).
         "CREATE TABLE postern_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL) STRICT",
+        // Searching events (`postern events list`, the admin API): by source or by correlation id, in a time range.
+        """
+        CREATE INDEX events_source_received ON events (source, received_at);
+        CREATE INDEX events_correlation ON events (correlation_id, received_at);
+        """,
     ]
 }

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Which stored events a listing wants: every condition given must hold. Oldest first unless `newestFirst`, at most
+/// `limit`.
+public struct EventQuery: Sendable, Equatable {
+    public var source: String?
+    /// Received at or after.
+    public var since: Date?
+    /// Received before.
+    public var until: Date?
+    public var state: EventState?
+    public var correlationID: String?
+    public var idempotencyKey: String?
+    public var newestFirst = false
+    public var limit = 1000
+
+    public init(source: String? = nil, since: Date? = nil, until: Date? = nil, state: EventState? = nil,
+                correlationID: String? = nil, idempotencyKey: String? = nil, newestFirst: Bool = false, limit: Int = 1000) {
+        self.source = source
+        self.since = since
+        self.until = until
+        self.state = state
+        self.correlationID = correlationID
+        self.idempotencyKey = idempotencyKey
+        self.newestFirst = newestFirst
+        self.limit = limit
+    }
+}
+
+/// Where an event stands with its deliveries.
+public enum EventState: String, Sendable, CaseIterable {
+    /// Stored, with no destination to deliver to.
+    case stored
+    /// At least one delivery still to be made.
+    case pending
+    /// Delivered to every destination.
+    case delivered
+    /// At least one delivery dead-lettered.
+    case dead
+}
+
+/// One stored event whole, as `postern events show` prints it: what was received (the kept headers, never
+/// credentials or signatures, and the raw body), how it was verified, and who sent it.
+public struct EventDetail: Sendable {
+    public var event: StoredEvent
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// The stored verification record (`scheme`, `secretIndex`, `timestamp`, …) as JSON text.
+    public var verification: String
+    public var caller: String?
+    public var clientSubject: String?
+
+    public init(event: StoredEvent, headers: [(name: String, value: String)], body: [UInt8], verification: String,
+                caller: String?, clientSubject: String?) {
+        self.event = event
+        self.headers = headers
+        self.body = body
+        self.verification = verification
+        self.caller = caller
+        self.clientSubject = clientSubject
+    }
+}
