@@ -1,19 +1,29 @@
 import PosternCore
 
-/// An `EventQuery` as SQL both stores speak: the conditions on `events e`, their parameters, and the order.
-/// `placeholder(n)` writes the n-th parameter (from 1) as the driver wants it (`?` for SQLite, `$n` for PostgreSQL);
-/// `arrival` is the column that orders events received in the same millisecond (`rowid`, `seq`).
+/// An `EventQuery` as SQL, in the store's dialect: the conditions on `events e`, their parameters (`?` for SQLite,
+/// `$n` for PostgreSQL), and the order (receive time, then arrival: `rowid` or `seq`).
 struct EventQuerySQL {
     enum Parameter: Equatable {
         case text(String)
         case integer(Int)
+        case texts([String])
+    }
+
+    /// How each store reads a field of a JSON body.
+    enum Dialect {
+        /// `json_extract` over the body as text, where it is valid JSON; the path as SQLite writes it (`$."a"[0]`).
+        case sqlite
+        /// `#>>` over the body as `jsonb` (`postern_jsonb`, NULL where it is not JSON); the path as a text array.
+        case postgres
     }
 
     private(set) var conditions: [String] = []
     private(set) var parameters: [Parameter] = []
     let order: String
 
-    init(_ query: EventQuery, arrival: String, placeholder: (Int) -> String) {
+    init(_ query: EventQuery, dialect: Dialect) {
+        let arrival = dialect == .sqlite ? "rowid" : "seq"
+        let placeholder: (Int) -> String = dialect == .sqlite ? { _ in "?" } : { "$\($0)" }
         let direction = query.newestFirst ? "DESC" : "ASC"
         order = "e.received_at \(direction), e.\(arrival) \(direction)"
         func add(_ condition: (String) -> String, _ parameter: Parameter) {
@@ -25,6 +35,21 @@ struct EventQuerySQL {
         if let until = query.until { add({ "e.received_at < \($0)" }, .integer(until.millisecondsSince1970)) }
         if let correlation = query.correlationID { add({ "e.correlation_id = \($0)" }, .text(correlation)) }
         if let key = query.idempotencyKey { add({ "e.idempotency_key = \($0)" }, .text(key)) }
+        if let field = query.bodyField {
+            switch dialect {
+            case .sqlite:
+                // Bound as a parameter, the path needs no quoting beyond a label's double quotes.
+                let path = field.tokens.reduce("$") { path, token in
+                    !token.isEmpty && token.allSatisfy(\.isASCIIDigitCharacter) ? path + "[\(token)]" : path + ".\"\(token)\""
+                }
+                let body = "CAST(e.body AS TEXT)"
+                add({ "CAST(CASE WHEN json_valid(\(body)) THEN json_extract(\(body), \($0)) END AS TEXT)" }, .text(path))
+            case .postgres:
+                add({ "postern_jsonb(e.body) #>> \($0)" }, .texts(field.tokens))
+            }
+            conditions[conditions.count - 1] += " = " + placeholder(parameters.count + 1)
+            parameters.append(.text(field.value))
+        }
         let deliveries = "SELECT 1 FROM deliveries d WHERE d.event_id = e.id"
         switch query.state {
         case .stored?: conditions.append("NOT EXISTS (\(deliveries))")
@@ -36,4 +61,8 @@ struct EventQuerySQL {
     }
 
     var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
+}
+
+private extension Character {
+    var isASCIIDigitCharacter: Bool { isASCII && isNumber }
 }

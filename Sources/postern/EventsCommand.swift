@@ -31,6 +31,10 @@ struct EventsCommand: AsyncParsableCommand {
         @Option(help: "Only the event with this idempotency key.")
         var idempotencyKey: String?
 
+        @Option(name: .customLong("where"),
+                help: "Only JSON bodies whose field equals a value: /sessionId=abc (a JSON pointer; digits index arrays). Searches the last day unless --since says otherwise.")
+        var bodyField: BodyFieldMatch?
+
         @Flag(help: "Newest first.")
         var newest = false
 
@@ -43,10 +47,17 @@ struct EventsCommand: AsyncParsableCommand {
         func run() async throws {
             let view = try options.loadStoreView()
             if let source, let problem = view.unknownSource(source) { throw CommandFailure(problem) }
+            // A body field is read event by event: bounded in time, as a search on a million events must be.
+            var since = since?.date
+            if bodyField != nil, since == nil {
+                since = Date().addingTimeInterval(-86_400)
+                var standardError = FileHandle.standardError
+                print("searching bodies of the last day; --since widens it", to: &standardError)
+            }
             let store = try await options.openStore(view.store)
             let events = try await store.events(matching: EventQuery(
-                source: source, since: since?.date, until: until?.date, state: state, correlationID: correlationId,
-                idempotencyKey: idempotencyKey, newestFirst: newest, limit: max(1, limit)))
+                source: source, since: since, until: until?.date, state: state, correlationID: correlationId,
+                idempotencyKey: idempotencyKey, bodyField: bodyField, newestFirst: newest, limit: max(1, limit)))
             try await store.close()
             printEach(events, json: json) { event in
                 "\(event.id)  \(event.source)  \(event.receivedAt.formatted(.iso8601))  \(event.idempotencyKey)"
@@ -82,3 +93,9 @@ struct EventsCommand: AsyncParsableCommand {
 }
 
 extension EventState: ExpressibleByArgument {}
+
+extension BodyFieldMatch: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(argument)
+    }
+}

@@ -97,7 +97,12 @@ struct StoreContractTests {
             ids.append(id(try await store.insert(event(key, destinations: key == "stored" ? [] : ["a"], at: time))))
         }
         _ = try await store.insert(IncomingEvent(source: "other", idempotencyKey: "o", correlationID: "c-pending", receivedAt: now,
-                                                 headers: [], body: [], verification: Verification(scheme: "test"), callerAddress: nil))
+                                                 headers: [], body: Array("not json".utf8), verification: Verification(scheme: "test"),
+                                                 callerAddress: nil))
+        let nested = id(try await store.insert(IncomingEvent(
+            source: "other", idempotencyKey: "n", correlationID: nil, receivedAt: now,
+            headers: [], body: Array(#"{"payload":[{"type":"text"}],"n":3,"a/b":"slash"}"#.utf8),
+            verification: Verification(scheme: "test"), callerAddress: nil)))
         let claimed = try await store.claimDue(destination: "a", now: now.addingTimeInterval(10), limit: 2)
         #expect(claimed.map(\.eventID) == [ids[0], ids[1]])
         try await store.finish(claimed[0], attempt: DeliveryAttempt(destination: "a", time: now, status: 200, latencyMs: 1, error: nil),
@@ -113,7 +118,14 @@ struct StoreContractTests {
         #expect(try await found(EventQuery(state: .delivered)) == [ids[0]])
         #expect(try await found(EventQuery(state: .dead)) == [ids[1]])
         #expect(try await found(EventQuery(source: "s", state: .pending)) == [ids[2], ids[4], ids[5]])
-        #expect(try await found(EventQuery(state: .stored)).count == 2, "the event without destinations, and the other source's")
+        #expect(try await found(EventQuery(state: .stored)).count == 3, "the event without destinations, and the other source's")
+        func field(_ text: String) async throws -> [String] { try await found(EventQuery(bodyField: BodyFieldMatch(text)!)) }
+        #expect(try await field("/k=pending") == [ids[2]])
+        #expect(try await field("/payload/0/type=text") == [nested])
+        #expect(try await field("/n=3") == [nested])
+        #expect(try await field("/a~1b=slash") == [nested])
+        #expect(try await field("/k=nobody").isEmpty)
+        #expect(try await found(EventQuery(source: "s", bodyField: BodyFieldMatch("/k=dead"), newestFirst: true)) == [ids[1]])
         #expect(try await found(EventQuery(correlationID: "c-pending")).count == 2)
         #expect(try await found(EventQuery(source: "s", correlationID: "c-pending")) == [ids[2]])
         #expect(try await found(EventQuery(idempotencyKey: "same-2")) == [ids[5]])

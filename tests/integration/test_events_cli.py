@@ -1,4 +1,4 @@
-"""`postern events list` with its filters (time, state, correlation id, idempotency key, newest first) and
+"""`postern events list` with its filters (time, state, correlation id, idempotency key, a body field, newest first) and
 `postern events show ID` (headers, body, verification, deliveries and attempts), on SQLite and on PostgreSQL:
 "where did session X's message go?" answered from the command line."""
 
@@ -69,6 +69,12 @@ def test_where_did_session_xs_message_go(gateway_factory, backend, tmp_path, kin
     assert len(events(gateway, "--since", "10m")) == 4 and events(gateway, "--until", "10m") == []
     assert events(gateway, "--since", "2000-01-01T00:00:00Z", "--source", "bot", "--limit", "1")[0]["id"] == sent[0]
     assert events(gateway, "--state", "stored") == []
+    # A body field, by JSON pointer: the last day unless --since says otherwise.
+    assert [e["id"] for e in events(gateway, "--where", "/id=b")] == [sent[2]]
+    assert [e["id"] for e in events(gateway, "--where", "/text=hello", "--since", "1h", "--newest")] == sent[::-1]
+    assert events(gateway, "--where", "/text=goodbye") == []
+    narrowed = postern("events", "list", "--config", str(gateway.config), "--where", "/id=b")
+    assert "searching bodies of the last day" in narrowed.stderr.decode()
 
     shown = postern("events", "show", sent[0], "--config", str(gateway.config), "--json")
     assert shown.returncode == 0, shown.stderr.decode()
@@ -95,3 +101,9 @@ def test_events_show_and_list_refuse_what_is_not_there(gateway_factory):
     assert bad.returncode == 64 and "--since" in bad.stderr.decode()
     state = postern("events", "list", "--config", str(gateway.config), "--state", "lost")
     assert state.returncode == 64 and "'stored', 'pending', 'delivered'" in state.stderr.decode()
+
+
+def test_where_needs_a_pointer_and_a_value(gateway_factory):
+    gateway = gateway_factory(cognigy_like("[]"))
+    bad = postern("events", "list", "--config", str(gateway.config), "--where", "sessionId=abc")
+    assert bad.returncode == 64 and "--where" in bad.stderr.decode()

@@ -11,19 +11,40 @@ public struct EventQuery: Sendable, Equatable {
     public var state: EventState?
     public var correlationID: String?
     public var idempotencyKey: String?
+    /// A field of the body equal to a value (JSON bodies).
+    public var bodyField: BodyFieldMatch?
     public var newestFirst = false
     public var limit = 1000
 
     public init(source: String? = nil, since: Date? = nil, until: Date? = nil, state: EventState? = nil,
-                correlationID: String? = nil, idempotencyKey: String? = nil, newestFirst: Bool = false, limit: Int = 1000) {
+                correlationID: String? = nil, idempotencyKey: String? = nil, bodyField: BodyFieldMatch? = nil,
+                newestFirst: Bool = false, limit: Int = 1000) {
         self.source = source
         self.since = since
         self.until = until
         self.state = state
         self.correlationID = correlationID
         self.idempotencyKey = idempotencyKey
+        self.bodyField = bodyField
         self.newestFirst = newestFirst
         self.limit = limit
+    }
+}
+
+/// A JSON body's field, by JSON pointer, equal to a value: `/sessionId` = `abc`. A token of digits is an array
+/// index (`/payload/0/type`). Strings compare as they are, numbers as their text (`/priority` = `3`).
+public struct BodyFieldMatch: Sendable, Equatable {
+    public var tokens: [String]
+    public var value: String
+
+    /// Parses `/pointer=value`; nil when it is not a pointer (it must start with `/`) followed by `=`.
+    public init?(_ text: String) {
+        guard text.hasPrefix("/"), let equals = text.firstIndex(of: "=") else { return nil }
+        let pointer = text[text.index(after: text.startIndex)..<equals]
+        tokens = pointer.split(separator: "/", omittingEmptySubsequences: false).map {
+            $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        }
+        value = String(text[text.index(after: equals)...])
     }
 }
 

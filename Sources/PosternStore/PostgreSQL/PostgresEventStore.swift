@@ -114,7 +114,7 @@ public actor PostgresEventStore: EventStore {
     }
 
     public func events(matching query: EventQuery) async throws -> [StoredEvent] {
-        let sql = EventQuerySQL(query, arrival: "seq") { "$\($0)" }
+        let sql = EventQuerySQL(query, dialect: .postgres)
         var bindings = Self.bindings(sql.parameters)
         bindings.append(query.limit)
         let text = """
@@ -152,6 +152,7 @@ public actor PostgresEventStore: EventStore {
             switch parameter {
             case .text(let text): bindings.append(text)
             case .integer(let number): bindings.append(number)
+            case .texts(let texts): bindings.append(texts)
             }
         }
         return bindings

@@ -57,6 +57,16 @@ enum PostgresMigrations {
         [
             "CREATE INDEX events_source_received ON events (source, received_at)",
             "CREATE INDEX events_correlation ON events (correlation_id, received_at)",
+            // A body as jsonb, or NULL where it is not JSON (PostgreSQL 15 has no IS JSON), for searches by a body field.
+            """
+            CREATE FUNCTION postern_jsonb(body BYTEA) RETURNS JSONB LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+            BEGIN
+                RETURN convert_from(body, 'UTF8')::jsonb;
+            EXCEPTION WHEN OTHERS THEN
+                RETURN NULL;
+            END
+            $$
+            """,
         ],
     ]
 }

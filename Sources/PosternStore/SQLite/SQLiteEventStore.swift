@@ -108,7 +108,7 @@ public actor SQLiteEventStore: EventStore {
     }
 
     public func events(matching query: EventQuery) async throws -> [StoredEvent] {
-        let sql = EventQuerySQL(query, arrival: "rowid") { _ in "?" }
+        let sql = EventQuerySQL(query, dialect: .sqlite)
         let binds = sql.parameters.map(Self.value) + [.integer(query.limit)]
         let text = """
             SELECT e.id, e.source, e.idempotency_key, e.received_at, e.correlation_id FROM events e
@@ -144,6 +144,7 @@ public actor SQLiteEventStore: EventStore {
         switch parameter {
         case .text(let text): .text(text)
         case .integer(let number): .integer(number)
+        case .texts(let texts): .text(texts.joined(separator: "/"))  // not written for SQLite
         }
     }
 
