@@ -54,8 +54,10 @@ public struct IngestResponder: HTTPResponder {
 
     /// The caller's trace context, from its `traceparent` and `tracestate` headers.
     static func traceContext(_ headers: HTTPFields) -> ServiceContext {
-        TraceHeaders.context(from: TraceHeaders.names.compactMap { name in headers[HTTPField.Name(name)!].map { (name, $0) } })
+        TraceHeaders.context(from: traceFields.compactMap { field in headers[field].map { (field.canonicalName, $0) } })
     }
+
+    static let traceFields = TraceHeaders.names.sorted().map { HTTPField.Name($0)! }
 
     /// What the span records of a decision: never a secret, a signature, a header's value or the body.
     static func describe(_ decision: Decision, in span: any Span, route: String?) {

@@ -56,7 +56,7 @@ public actor ConfigReloader {
 
     /// The SHA-256 (hex) of a configuration file's bytes, as `/readyz` shows it.
     public nonisolated static func sha256(_ bytes: Data) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        ByteEncoding.hex.encode(Array(SHA256.hash(data: bytes)))
     }
 
     @discardableResult
