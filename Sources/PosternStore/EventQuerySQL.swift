@@ -1,7 +1,7 @@
 import PosternCore
 
 /// An `EventQuery` as SQL, in the store's dialect: the conditions on `events e`, their parameters (`?` for SQLite,
-/// `$n` for PostgreSQL), and the order (receive time, then arrival: `rowid` or `seq`).
+/// `$n` for PostgreSQL), and the order: receive time, then id, so that a page's last event is a cursor.
 struct EventQuerySQL {
     enum Parameter: Equatable {
         case text(String)
@@ -22,10 +22,9 @@ struct EventQuerySQL {
     let order: String
 
     init(_ query: EventQuery, dialect: Dialect) {
-        let arrival = dialect == .sqlite ? "rowid" : "seq"
         let placeholder: (Int) -> String = dialect == .sqlite ? { _ in "?" } : { "$\($0)" }
         let direction = query.newestFirst ? "DESC" : "ASC"
-        order = "e.received_at \(direction), e.\(arrival) \(direction)"
+        order = "e.received_at \(direction), e.id \(direction)"
         func add(_ condition: (String) -> String, _ parameter: Parameter) {
             parameters.append(parameter)
             conditions.append(condition(placeholder(parameters.count)))
@@ -50,6 +49,12 @@ struct EventQuerySQL {
             conditions[conditions.count - 1] += " = " + placeholder(parameters.count + 1)
             parameters.append(.text(field.value))
         }
+        if let cursor = query.after {
+            let later = query.newestFirst ? "<" : ">"
+            parameters += [.integer(cursor.receivedAtMilliseconds), .integer(cursor.receivedAtMilliseconds), .text(cursor.id)]
+            let (time, same, id) = (placeholder(parameters.count - 2), placeholder(parameters.count - 1), placeholder(parameters.count))
+            conditions.append("(e.received_at \(later) \(time) OR (e.received_at = \(same) AND e.id \(later) \(id)))")
+        }
         let deliveries = "SELECT 1 FROM deliveries d WHERE d.event_id = e.id"
         switch query.state {
         case .stored?: conditions.append("NOT EXISTS (\(deliveries))")
@@ -61,8 +66,4 @@ struct EventQuerySQL {
     }
 
     var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
-}
-
-private extension Character {
-    var isASCIIDigitCharacter: Bool { isASCII && isNumber }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PosternCore
+import PosternServer
 
 /// `postern events`: read the event store, while the gateway runs or after it stopped.
 struct EventsCommand: AsyncParsableCommand {
@@ -86,7 +87,7 @@ struct EventsCommand: AsyncParsableCommand {
             let attempts = try await store.attempts(event: id)
             try await store.close()
             guard let detail else { throw CommandFailure("no event has the id \(id)") }
-            let shown = EventShown(detail, deliveries: deliveries, attempts: attempts)
+            let shown = EventDocument(detail, deliveries: deliveries, attempts: attempts)
             print(json ? JSONOutput.text(shown) : shown.text)
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Which stored events a listing wants: every condition given must hold. Oldest first unless `newestFirst`, at most
-/// `limit`.
+/// Which stored events a listing wants: every condition given must hold. In receive order (then by id) unless
+/// `newestFirst`, at most `limit`, after `after`.
 public struct EventQuery: Sendable, Equatable {
     public var source: String?
     /// Received at or after.
@@ -15,10 +15,12 @@ public struct EventQuery: Sendable, Equatable {
     public var bodyField: BodyFieldMatch?
     public var newestFirst = false
     public var limit = 1000
+    /// Only events after this one in the listing's order: the next page.
+    public var after: EventCursor?
 
     public init(source: String? = nil, since: Date? = nil, until: Date? = nil, state: EventState? = nil,
                 correlationID: String? = nil, idempotencyKey: String? = nil, bodyField: BodyFieldMatch? = nil,
-                newestFirst: Bool = false, limit: Int = 1000) {
+                newestFirst: Bool = false, limit: Int = 1000, after: EventCursor? = nil) {
         self.source = source
         self.since = since
         self.until = until
@@ -28,7 +30,31 @@ public struct EventQuery: Sendable, Equatable {
         self.bodyField = bodyField
         self.newestFirst = newestFirst
         self.limit = limit
+        self.after = after
     }
+}
+
+/// Where a page of events ended: the last event's receive time (in milliseconds) and id, the listing's order.
+/// Written `<milliseconds>.<id>`; opaque to API callers.
+public struct EventCursor: Sendable, Equatable {
+    public var receivedAtMilliseconds: Int
+    public var id: String
+
+    public init(after event: StoredEvent) {
+        receivedAtMilliseconds = Int((event.receivedAt.timeIntervalSince1970 * 1000).rounded())
+        id = event.id
+    }
+
+    public init?(_ text: String) {
+        guard let dot = text.firstIndex(of: "."), text.distance(from: text.startIndex, to: dot) <= 15,
+              let millis = Int(text[..<dot]), millis >= 0 else { return nil }
+        let id = text[text.index(after: dot)...]
+        guard id.hasPrefix("evt_"), id.count == 36, id.dropFirst(4).allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        receivedAtMilliseconds = millis
+        self.id = String(id)
+    }
+
+    public var text: String { "\(receivedAtMilliseconds).\(id)" }
 }
 
 /// A JSON body's field, by JSON pointer, equal to a value: `/sessionId` = `abc`. A token of digits is an array
@@ -39,12 +65,17 @@ public struct BodyFieldMatch: Sendable, Equatable {
 
     /// Parses `/pointer=value`; nil when it is not a pointer (it must start with `/`) followed by `=`.
     public init?(_ text: String) {
-        guard text.hasPrefix("/"), let equals = text.firstIndex(of: "=") else { return nil }
-        let pointer = text[text.index(after: text.startIndex)..<equals]
-        tokens = pointer.split(separator: "/", omittingEmptySubsequences: false).map {
+        guard let equals = text.firstIndex(of: "=") else { return nil }
+        self.init(pointer: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
+    }
+
+    /// Nil when `pointer` does not start with `/`.
+    public init?(pointer: String, value: String) {
+        guard pointer.hasPrefix("/") else { return nil }
+        tokens = pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
             $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
         }
-        value = String(text[text.index(after: equals)...])
+        self.value = value
     }
 }
 

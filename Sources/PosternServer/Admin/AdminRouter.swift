@@ -13,6 +13,7 @@ public enum AdminRouter {
                             token: String?, deliveries: DeliveryAdmin? = nil,
                             clock: WallClock = .system) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: MethodGuard(resources: [("/admin/v1/events", [.get, .head])]))
         router.get("/healthz") { _, _ in JSONResponse.encoded(status: 200, StatusAnswer(status: "ok")) }
         router.get("/readyz") { _, _ in
             if let store = deliveries?.store, !(await store.isAvailable()) {
@@ -55,7 +56,14 @@ public enum AdminRouter {
         admin.get("/audit/summary") { _, _ in
             JSONResponse.encoded(status: 200, observer.summary.document(for: live.current.sources.sources))
         }
-        if let deliveries { deliveries.addRoutes(to: admin) }
+        if let deliveries {
+            deliveries.addRoutes(to: admin)
+            EventsAPI(store: deliveries.store).addRoutes(to: admin.group("/v1"))
+        }
+        router.get("/admin/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(string: AdminOpenAPI.document)))
+        }
         admin.post("/sources/:name/verify") { request, context in
             guard let name = context.parameters.get("name"), let source = live.current.sources.source(named: name) else {
                 return JSONResponse.refusal(Refusal(.unknownSource, "no source has that name"))

@@ -85,9 +85,10 @@ public struct Replayer: Sendable {
 
     /// An RFC 3339 time (fractional seconds allowed) or Unix seconds.
     public static func time(_ text: String, _ name: String) throws(Problem) -> Date {
-        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        if text.allSatisfy({ $0.isASCIIDigitCharacter || $0 == "." }), let seconds = Double(text), seconds < 1e11 {
+            return Date(timeIntervalSince1970: seconds)
+        }
+        if let date = RFC3339.date(text) { return date }
         throw Problem(description: "--\(name) \"\(text)\" is neither an RFC 3339 time (2026-11-25T10:00:00Z) nor Unix seconds")
     }
 

@@ -1,34 +1,9 @@
 import Foundation
-import PosternCore
+import PosternServer
 
-/// One event as `postern events show` prints it: as JSON with `--json`, else as text for a terminal (control
-/// characters escaped). The body is text when it is UTF-8 (JSON pretty-printed), else base64.
-struct EventShown: Encodable {
-    let event: StoredEvent
-    let caller: String?
-    let clientSubject: String?
-    let headers: [[String]]
-    let body: String?
-    let bodyBase64: String?
-    let verification: Verification?
-    let deliveries: [DeliveryRecord]
-    let attempts: [DeliveryAttempt]
-
-    init(_ detail: EventDetail, deliveries: [DeliveryRecord], attempts: [DeliveryAttempt]) {
-        event = detail.event
-        caller = detail.caller
-        clientSubject = detail.clientSubject
-        headers = detail.headers.map { [$0.name, $0.value] }
-        let text = String(validating: detail.body, as: UTF8.self)
-        body = text
-        bodyBase64 = text == nil ? Data(detail.body).base64EncodedString() : nil
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        verification = try? decoder.decode(Verification.self, from: Data(detail.verification.utf8))
-        self.deliveries = deliveries
-        self.attempts = attempts
-    }
-
+/// `postern events show` without `--json`: the event as text for a terminal, control characters escaped, JSON bodies
+/// indented.
+extension EventDocument {
     var text: String {
         var lines = [
             "event       \(event.id)",

@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import PosternCore
+import PosternStore
+
+/// `/admin/v1/events`: stored events by source, time, state, correlation id, idempotency key and a JSON body's field,
+/// newest first, a page at a time with a cursor; and `/admin/v1/events/{id}`: one event whole. As `AdminOpenAPI`
+/// describes them.
+struct EventsAPI: Sendable {
+    let store: any EventStore & DeliveryQueue
+
+    static let defaultLimit = 50
+    static let maxLimit = 500
+    /// How far back a search by body field reaches when `since` is not given: every body in the range is read.
+    static let bodySearchWindow: TimeInterval = 86_400
+
+    /// A page of events, and the cursor of the next one (null on the last page).
+    struct Page: Encodable {
+        var events: [StoredEvent]
+        @AlwaysWritten var nextCursor: String?
+    }
+
+    func addRoutes(to v1: RouterGroup<BasicRequestContext>) {
+        v1.get("/events") { request, _ in
+            let query: EventQuery
+            switch Self.query(request.uri.queryParameters, now: Date()) {
+            case .success(let parsed): query = parsed
+            case .failure(let problem): return DeliveryAdmin.invalid(problem.description)
+            }
+            let events = try await store.events(matching: query)
+            let next = events.count == query.limit ? events.last.map { EventCursor(after: $0).text } : nil
+            return JSONResponse.encoded(status: 200, Page(events: events, nextCursor: next))
+        }
+        v1.get("/events/:id") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard let detail = try await store.event(id: id) else {
+                return JSONResponse.encoded(status: 404, AdminError(error: "not_found", message: "no event has the id \(id)"))
+            }
+            let document = EventDocument(detail, deliveries: try await store.deliveries(state: nil, event: id, limit: 1000),
+                                         attempts: try await store.attempts(event: id))
+            return JSONResponse.encoded(status: 200, document)
+        }
+    }
+
+    struct Problem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The search a query string asks for; newest first, always.
+    static func query(_ parameters: Hummingbird.Parameters, now: Date) -> Result<EventQuery, Problem> {
+        var query = EventQuery(newestFirst: true, limit: defaultLimit)
+        // Given empty, a parameter is still given: `state=` is not a state, and `source=` a source no event has.
+        func text(_ name: String) -> String? { parameters[Substring(name)].map(String.init) }
+        do throws(Replayer.Problem) {
+            query.source = text("source")
+            query.correlationID = text("correlationId")
+            query.idempotencyKey = text("idempotencyKey")
+            if let since = text("since") { query.since = try Replayer.time(since, "since") }
+            if let until = text("until") { query.until = try Replayer.time(until, "until") }
+        } catch {
+            return .failure(Problem(description: error.description.replacingOccurrences(of: "--", with: "")))
+        }
+        if let state = text("state") {
+            guard let parsed = EventState(rawValue: state) else {
+                return .failure(Problem(description: "state must be one of \(EventState.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+            query.state = parsed
+        }
+        if let limit = text("limit") {
+            guard let number = Int(limit), (1...maxLimit).contains(number) else {
+                return .failure(Problem(description: "limit must be an integer from 1 to \(maxLimit)"))
+            }
+            query.limit = number
+        }
+        if let cursor = text("cursor") {
+            guard let parsed = EventCursor(cursor) else { return .failure(Problem(description: "cursor is not one this API gave")) }
+            query.after = parsed
+        }
+        switch (text("field"), text("value")) {
+        case (nil, nil): break
+        case (let field?, let value?):
+            guard let match = BodyFieldMatch(pointer: field, value: value) else {
+                return .failure(Problem(description: "field must be a JSON pointer such as /sessionId"))
+            }
+            query.bodyField = match
+            query.since = query.since ?? now.addingTimeInterval(-bodySearchWindow)
+        default:
+            return .failure(Problem(description: "field and value go together: field=/sessionId&value=abc"))
+        }
+        return .success(query)
+    }
+}
