@@ -22,7 +22,7 @@ let package = Package(
         .executableTarget(name: "FuzzForm", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzXML", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzHMAC", dependencies: [core, verify, "FuzzSupport"]),
-        .executableTarget(name: "FuzzRFC3339", dependencies: [verify, "FuzzSupport"]),
+        .executableTarget(name: "FuzzRFC3339", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzAddresses", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzSchema", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzConfig", dependencies: [core, server, "FuzzSupport"]),

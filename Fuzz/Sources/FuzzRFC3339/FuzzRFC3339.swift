@@ -1,6 +1,6 @@
 import Foundation
 import FuzzSupport
-import PosternVerify
+import PosternCore
 
 /// The instants RFC 3339's four-digit years can write: 0000-01-01T00:00:00Z up to 9999-12-31T23:59:59Z.
 let writable = -62_167_219_200.0 ..< 253_402_300_800.0

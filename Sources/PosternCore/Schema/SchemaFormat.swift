@@ -9,7 +9,8 @@ enum SchemaFormat {
     static func accepts(_ text: String, format: String) -> Bool {
         switch format {
         case "date-time":
-            return RFC3339.date(text) != nil
+            guard let t = text.firstIndex(where: { $0 == "T" || $0 == "t" }) else { return false }
+            return isDate(text[..<t]) && isTime(text[text.index(after: t)...])
         case "date": return isDate(Substring(text))
         case "time": return isTime(Substring(text))
         case "email": return isEmail(text)
@@ -23,9 +24,48 @@ enum SchemaFormat {
         }
     }
 
-    static func isDate(_ text: Substring) -> Bool { RFC3339.day(text) != nil }
+    /// `YYYY-MM-DD` with a real day of that month (29 February in leap years only).
+    static func isDate(_ text: Substring) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigitCharacter) }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
+    }
 
-    static func isTime(_ text: Substring) -> Bool { RFC3339.time(text) != nil }
+    /// `HH:MM:SS[.fraction](Z|±HH:MM)`; a leap second only at 23:59:60 UTC.
+    static func isTime(_ text: Substring) -> Bool {
+        let chars = Array(text)
+        guard chars.count >= 9, chars[2] == ":", chars[5] == ":",
+              let hour = Int(String(chars[0..<2])), let minute = Int(String(chars[3..<5])), let second = Int(String(chars[6..<8])),
+              chars[0..<2].allSatisfy(\.isASCIIDigitCharacter), chars[3..<5].allSatisfy(\.isASCIIDigitCharacter), chars[6..<8].allSatisfy(\.isASCIIDigitCharacter),
+              hour < 24, minute < 60, second <= 60 else { return false }
+        var index = 8
+        if chars[index] == "." {
+            index += 1
+            let start = index
+            while index < chars.count, chars[index].isASCIIDigitCharacter { index += 1 }
+            guard index > start else { return false }
+        }
+        guard index < chars.count else { return false }
+        var offset = 0
+        if chars[index] == "Z" || chars[index] == "z" {
+            guard index + 1 == chars.count else { return false }
+        } else {
+            guard chars[index] == "+" || chars[index] == "-", chars.count == index + 6, chars[index + 3] == ":",
+                  let h = Int(String(chars[index + 1..<index + 3])), let m = Int(String(chars[index + 4..<index + 6])),
+                  chars[index + 1..<index + 3].allSatisfy(\.isASCIIDigitCharacter), chars[index + 4..<index + 6].allSatisfy(\.isASCIIDigitCharacter),
+                  h < 24, m < 60 else { return false }
+            offset = (chars[index] == "+" ? 1 : -1) * (h * 60 + m)
+        }
+        if second == 60 {
+            let utc = ((hour * 60 + minute - offset) % 1440 + 1440) % 1440
+            return utc == 23 * 60 + 59
+        }
+        return true
+    }
 
     static func isHostname(_ text: String) -> Bool {
         let name = text.hasSuffix(".") ? String(text.dropLast()) : text

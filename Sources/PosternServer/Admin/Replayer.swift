@@ -88,7 +88,7 @@ public struct Replayer: Sendable {
         if text.allSatisfy({ $0.isASCIIDigitCharacter || $0 == "." }), let seconds = Double(text), seconds < 1e11 {
             return Date(timeIntervalSince1970: seconds)
         }
-        if let date = RFC3339.date(text) { return date }
+        if let date = RFC3339.parse(text) { return date }
         throw Problem(description: "--\(name) \"\(text)\" is neither an RFC 3339 time (2026-11-25T10:00:00Z) nor Unix seconds")
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-@testable import PosternVerify
+@testable import PosternCore
 import Testing
 
 /// The hand-written RFC 3339 reader agrees with Foundation's ISO 8601 parser and refuses what is not RFC 3339.
