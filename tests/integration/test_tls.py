@@ -157,8 +157,10 @@ def test_ca_rotation_at_runtime_keeps_open_connections(tls_gateway, certificates
 def test_a_bad_pem_keeps_the_last_good_set_and_shows(tls_gateway, certificates):
     (certificates["trusted"] / "broken.pem").write_text("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
     reload = requests.post(tls_gateway.admin_url + "/admin/reload", headers={"Authorization": "Bearer admin-token-it"})
-    assert reload.status_code == 500
-    assert "broken.pem" in json.dumps(reload.json())
+    # The configuration's reload reads the TLS files too: it is refused whole, with the file's key path, and the TLS
+    # reload names the listener's failure.
+    assert reload.status_code == 422 and reload.json()["status"] == "refused"
+    assert "broken.pem" in json.dumps(reload.json()["problems"]) and "broken.pem" in json.dumps(reload.json()["failures"])
     ready = requests.get(tls_gateway.admin_url + "/readyz")
     assert ready.status_code == 503 and ready.json()["status"] == "tls_reload_failed"
     assert 'postern_tls_reloads_total{listener="127.0.0.1:' in requests.get(tls_gateway.admin_url + "/metrics").text
