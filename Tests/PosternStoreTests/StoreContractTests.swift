@@ -127,8 +127,10 @@ struct StoreContractTests {
             } while cursor != nil
             #expect(paged == (newestFirst ? ids.reversed() : ids))
         }
-        #expect(EventCursor(EventCursor(after: StoredEvent(id: "evt_1", source: "s", idempotencyKey: "k", receivedAt: now)).text)?.id == "evt_1")
-        #expect(EventCursor("12.x") == nil && EventCursor("x.evt_1") == nil)
+        let cursor = EventCursor(after: try #require(try await store.events(matching: EventQuery(limit: 1)).first))
+        #expect(EventCursor(cursor.text) == cursor)
+        #expect(EventCursor("12.x") == nil && EventCursor("x.\(cursor.id)") == nil && EventCursor("1.evt_1") == nil)
+        #expect(EventCursor("1234567890123456.\(cursor.id)") == nil, "no more digits than an Int holds safely")
         #expect(try await found(EventQuery(source: "s", since: now.addingTimeInterval(1), until: now.addingTimeInterval(3))) == [ids[1], ids[2]])
         #expect(try await found(EventQuery(state: .delivered)) == [ids[0]])
         #expect(try await found(EventQuery(state: .dead)) == [ids[1]])
