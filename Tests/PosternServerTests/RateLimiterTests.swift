@@ -43,6 +43,24 @@ struct RateLimiterTests {
         #expect(limiter.admit("free") == nil)
     }
 
+    @Test func aReloadKeepsWhatAnUnchangedLimitHasSpent() throws {
+        let clock = Clock()
+        let limiter = try limiter(clock)
+        for _ in 0..<3 { #expect(limiter.admit("open") == nil) }
+        for _ in 0..<3 { limiter.recordRefusal("open", caller: attacker) }
+        // The same limit after a reload: the spent budget and the attacker's bucket carry over, no fresh burst.
+        let same = RateLimiter(sources: try TestGateway(Self.yaml).sources.sources, continuing: limiter)
+        #expect(same.admit("open")?.reason == .rateLimited)
+        #expect(same.throttled("open", caller: attacker)?.reason == .rateLimited)
+        clock.seconds.withLock { $0 = 1 }
+        #expect(same.admit("open") == nil, "the old clock goes on: a token is back after 1/rate")
+        // A changed limit starts full.
+        let changed = RateLimiter(sources: try TestGateway(Self.yaml.replacingOccurrences(of: "burst: 3", with: "burst: 5")).sources.sources,
+                                  continuing: same)
+        for _ in 0..<5 { #expect(changed.admit("open") == nil) }
+        #expect(changed.throttled("open", caller: attacker) == nil)
+    }
+
     @Test func pastTheTrackedCallersRefusedCallersShareOneBucket() throws {
         let limiter = try limiter()
         for index in 0..<RateLimiter.maxTrackedCallers {
