@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(name: "Postern", path: ".."),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
     ],
     targets: [
         .target(name: "FuzzSupport", dependencies: [core]),
@@ -26,6 +27,9 @@ let package = Package(
         .executableTarget(name: "FuzzAddresses", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzSchema", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzConfig", dependencies: [core, server, "FuzzSupport"]),
+        .executableTarget(name: "FuzzTraceContext", dependencies: [
+            "FuzzSupport", .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+        ]),
         .executableTarget(name: "FuzzRequestHead", dependencies: [
             core, server, "FuzzSupport",
             .product(name: "NIOCore", package: "swift-nio"),
