@@ -145,6 +145,7 @@ public actor Dispatcher: Service {
                                     ofKind: .client) { span in
             let result = await destination.attempt(delivery, now: startedAt)
             span.attributes["postern.event_id"] = delivery.eventID
+            span.attributes["postern.delivery_id"] = Int(delivery.id)
             span.attributes["postern.destination"] = config.name
             span.attributes["postern.attempt"] = delivery.attempts + 1
             span.attributes["postern.outcome"] = "\(result.classification)"

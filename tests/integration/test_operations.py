@@ -51,6 +51,10 @@ def test_the_notify_protocol(gateway_factory, tmp_path, abstract):
     reload = messages(receiver, "READY=1")
     assert reload[0].startswith("RELOADING=1\nMONOTONIC_USEC=") and reload[-1].startswith("READY=1")
     assert gateway.post("/orders", '{"id": "n-2"}', AUTH).status_code == 200  # a hang-up never ends the process
+    # A reload through the admin API is announced the same way.
+    assert requests.post(gateway.admin_url + "/admin/reload", headers=ADMIN, timeout=10).status_code == 200
+    reload = messages(receiver, "READY=1")
+    assert reload[0].startswith("RELOADING=1\nMONOTONIC_USEC=") and reload[-1].startswith("READY=1")
 
     gateway.process.send_signal(signal.SIGTERM)
     assert "STOPPING=1" in messages(receiver, "STOPPING=1")[-1]

@@ -112,6 +112,7 @@ destinations:
     assert attempt.name == "deliver crm" and attempt.trace_id.hex() == CALLER_TRACE
     assert attempt.parent_span_id == server.span_id  # continues from the request that stored the event
     assert attributes(attempt)["postern.event_id"] == event_id and attributes(attempt)["http.response.status_code"] == 200
+    assert attributes(attempt)["postern.delivery_id"] >= 1 and attributes(attempt)["postern.attempt"] == 1
     # The backend received the attempt span's own context.
     deadline = time.monotonic() + 10
     while not backend.requests and time.monotonic() < deadline:

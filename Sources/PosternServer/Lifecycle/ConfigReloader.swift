@@ -34,6 +34,8 @@ public actor ConfigReloader {
     let metrics: Metrics
     let audit: AuditLog
     let logger: Logger
+    /// Told `RELOADING=1` before each reload and `READY=1` after it.
+    let notifier: SystemdNotifier
     let environment: @Sendable () -> [String: String]
     /// The configuration the process started with: what `needsRestart` compares against.
     let started: GatewayConfig
@@ -41,7 +43,7 @@ public actor ConfigReloader {
     private var last: Task<Outcome, Never>?
 
     public init(path: String, live: LiveConfiguration, dispatcher: Dispatcher?, client: DeliveryClient?, metrics: Metrics,
-                audit: AuditLog, logger: Logger,
+                audit: AuditLog, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(environment: [:]),
                 environment: @escaping @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment }) {
         self.path = path
         self.live = live
@@ -50,6 +52,7 @@ public actor ConfigReloader {
         self.metrics = metrics
         self.audit = audit
         self.logger = logger
+        self.notifier = notifier
         self.environment = environment
         self.started = live.current.config
     }
@@ -64,8 +67,10 @@ public actor ConfigReloader {
         let previous = last
         let next = Task {
             _ = await previous?.value
+            self.notifier.reloading()
             let outcome = await self.load()
             await self.record(outcome, cause: cause)
+            self.notifier.ready()
             return outcome
         }
         last = next

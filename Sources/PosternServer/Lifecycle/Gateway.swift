@@ -48,7 +48,7 @@ public struct Gateway {
                                     observer: DeliveryMonitor(metrics: metrics, audit: audit), doorbell: doorbell,
                                     logger: logger)
         let configReloader = ConfigReloader(path: configPath ?? "", live: live, dispatcher: dispatcher, client: client,
-                                            metrics: metrics, audit: audit, logger: logger)
+                                            metrics: metrics, audit: audit, logger: logger, notifier: notifier)
         let listeners = config.listeners.map { listener in
             Application(responder: IngestResponder(live: live, store: store, observer: observer, isTLS: listener.tls != nil),
                         server: serverBuilder(listener, reloader),
@@ -78,7 +78,7 @@ public struct Gateway {
         } ?? []
         // The store's own service (PostgreSQL's pool) comes first, so it stops last, after everything that writes.
         let hangup = HangupService(hangups: hangups, configReloader: configPath == nil ? nil : configReloader,
-                                   reloader: reloader, audit: audit, notifier: notifier, logger: logger)
+                                   reloader: reloader, audit: audit, logger: logger)
         // The exporter runs first and so stops last, after the spans of the last requests and attempts ended.
         let tracing = try config.tracing.map { [try TracingBootstrap.start($0, logger: logger)] } ?? []
         let services: [any Service] = tracing + (store.service.map { [$0] } ?? [])

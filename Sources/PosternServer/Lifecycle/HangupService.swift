@@ -2,15 +2,14 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// What SIGHUP does: reload the configuration and the TLS files, and reopen the audit file (logrotate renames it,
-/// then sends SIGHUP), with systemd told `RELOADING=1` before and `READY=1` after. SIGHUP is trapped before the gateway reports ready, so a
-/// hang-up never ends the process.
+/// What SIGHUP does: reload the configuration (systemd is told `RELOADING=1` and `READY=1` around it) and the TLS
+/// files, and reopen the audit file (logrotate renames it, then sends SIGHUP). SIGHUP is trapped before the gateway
+/// reports ready, so a hang-up never ends the process.
 struct HangupService: Service {
     let hangups: UnixSignalsSequence
     let configReloader: ConfigReloader?
     let reloader: TLSReloader
     let audit: AuditLog
-    let notifier: SystemdNotifier
     let logger: Logger
 
     func run() async throws {
@@ -20,11 +19,9 @@ struct HangupService: Service {
     }
 
     func hangUp() async {
-        notifier.reloading()
         await configReloader?.reload(cause: "SIGHUP")
         reloader.reload(force: true, cause: "SIGHUP")
         AuditReopening.reopen(audit, cause: "SIGHUP", logger: logger)
-        notifier.ready()
     }
 }
 
