@@ -74,7 +74,7 @@ struct SchemaCommand: ParsableCommand {
                     try compiled.validate(try JSONParser.parse(Array(data)))
                     print("\(path): valid")
                 } catch let violation as JSONSchema.Violation {
-                    print("\(path): 422 schema_violation: \(Self.oneLine(violation.pointer.isEmpty ? "/" : violation.pointer)): \(Self.oneLine(violation.message))")
+                    print("\(path): 422 schema_violation: \((violation.pointer.isEmpty ? "/" : violation.pointer).escapingControlCharacters): \(violation.message.escapingControlCharacters)")
                     refused = true
                 } catch let failure as JSONParser.Failure {
                     print("\(path): 400 malformed_json: \(failure.message)")
@@ -82,21 +82,6 @@ struct SchemaCommand: ParsableCommand {
                 }
             }
             if refused { throw ExitCode(1) }
-        }
-
-        /// A member name in a pointer or a message may hold control characters (`"foo\nbar"`): written as JSON
-        /// escapes, so each instance keeps one line.
-        static func oneLine(_ text: String) -> String {
-            guard text.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return text }
-            var line = ""
-            for scalar in text.unicodeScalars {
-                if scalar.value < 0x20 {
-                    line += "\\u" + String(repeating: "0", count: scalar.value < 0x10 ? 3 : 2) + String(scalar.value, radix: 16)
-                } else {
-                    line.unicodeScalars.append(scalar)
-                }
-            }
-            return line
         }
     }
 }
