@@ -26,6 +26,7 @@ let package = Package(
         .executableTarget(name: "FuzzRFC3339", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzAddresses", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzSchema", dependencies: [core, "FuzzSupport"]),
+        .executableTarget(name: "FuzzServerSentEvents", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzConfig", dependencies: [core, server, "FuzzSupport"]),
         .executableTarget(name: "FuzzTraceContext", dependencies: [
             "FuzzSupport", .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),

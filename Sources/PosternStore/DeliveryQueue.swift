@@ -15,8 +15,8 @@ public protocol DeliveryQueue: Sendable {
     var lease: Duration? { get }
     /// Extends the claim of a delivery whose attempt is still running.
     func renewLease(_ delivery: DueDelivery, now: Date) async
-    /// Deliveries, newest event first, optionally in one state or of one event.
-    func deliveries(state: DeliveryState?, event: String?, limit: Int) async throws -> [DeliveryRecord]
+    /// The deliveries a query selects, in its order.
+    func deliveries(matching query: DeliveryQuery) async throws -> [DeliveryRecord]
     /// Every attempt made for an event's deliveries, oldest first.
     func attempts(event: String) async throws -> [DeliveryAttempt]
     /// Queues the selected events again, to `destinations(source)` each: new deliveries are created, existing
@@ -24,11 +24,20 @@ public protocol DeliveryQueue: Sendable {
     /// returns how many deliveries were queued.
     func replay(_ selection: ReplaySelection, destinations: @escaping @Sendable (String) -> [String], now: Date,
                 progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Int
+    /// Queues these events again, to `destinations(source)` each, like `replay`; with `onlyDead`, only the dead
+    /// letters among those deliveries. Returns how many deliveries were queued.
+    func requeue(_ events: [(id: String, source: String)], destinations: @escaping @Sendable (String) -> [String],
+                 onlyDead: Bool, now: Date) async throws -> Int
     /// How many deliveries wait (pending) and how many are dead, per destination.
     func depth() async throws -> [QueueDepth]
 }
 
 extension DeliveryQueue {
+    /// Deliveries in the order they were queued, optionally in one state or of one event.
+    public func deliveries(state: DeliveryState?, event: String?, limit: Int) async throws -> [DeliveryRecord] {
+        try await deliveries(matching: DeliveryQuery(state: state, event: event, limit: limit))
+    }
+
     public var lease: Duration? { nil }
     public func renewLease(_ delivery: DueDelivery, now: Date) async {}
 }

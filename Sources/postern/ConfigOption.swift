@@ -64,3 +64,9 @@ func makeLogger() throws -> Logger {
     }
     return logger
 }
+
+/// Prints a line to standard output at once, unbuffered: a follower's line (`tail`, `forward`) shows as it happens,
+/// even into a pipe.
+func printNow(_ line: String) {
+    FileHandle.standardOutput.write(line + "\n")
+}

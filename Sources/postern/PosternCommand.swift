@@ -10,6 +10,6 @@ struct PosternCommand: AsyncParsableCommand {
         version: PosternVersion.description,
         subcommands: [ServeCommand.self, CheckCommand.self, SignCommand.self, EventsCommand.self, DeliveriesCommand.self,
                       ReplayCommand.self, GenesysCommand.self, SchemaCommand.self,
-                      MigrateCommand.self, BackupCommand.self]
+                      MigrateCommand.self, BackupCommand.self, TailCommand.self, ForwardCommand.self]
     )
 }

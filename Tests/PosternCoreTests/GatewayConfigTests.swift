@@ -38,6 +38,24 @@ struct GatewayConfigTests {
         }
     }
 
+    @Test func adminTokensHaveNamesAndRoles() throws {
+        func token(_ name: String, _ token: String, _ role: String?) -> ConfigValue {
+            .map(["name": .string(name), "token": .string(token)].merging(role.map { ["role": .string($0)] } ?? [:]) { a, _ in a })
+        }
+        let config = try decode(["sources": .list([source]), "admin": .map([
+            "listen": .string("0.0.0.0:9090"), "token": .string("t0"),
+            "tokens": .list([token("ops", "t1", "operator"), token("dashboard", "t2", "viewer")]),
+        ])]).get()
+        #expect(config.admin.tokens == [AdminToken(name: "admin", token: "t0", role: .operator),
+                                        AdminToken(name: "ops", token: "t1", role: .operator),
+                                        AdminToken(name: "dashboard", token: "t2", role: .viewer)])
+        guard case .failure(let error) = decode(["sources": .list([source]), "admin": .map(["tokens": .list([
+            token("a", "same", "viewer"), token("a", "same", "operator"), token("b", "x", nil), token("c", "y", "root"),
+        ])])]) else { Issue.record("accepted"); return }
+        #expect(error.problems.map(\.path) == ["admin.tokens[2].role", "admin.tokens[3].role", "admin.tokens[1]", "admin.tokens[1]"])
+        #expect(error.problems.first?.reason.contains("viewer") == true)
+    }
+
     @Test func tracingIsOffUnlessConfigured() throws {
         #expect(try decode(["sources": .list([source])]).get().tracing == nil)
         let on = try decode(["sources": .list([source]), "tracing": .map(["endpoint": .string("http://127.0.0.1:4318/v1/traces")])]).get()

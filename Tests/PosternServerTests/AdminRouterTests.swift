@@ -9,7 +9,10 @@ import Testing
 /// The admin listener: health, metrics, the token, the dry-run verify endpoint and the audit summary.
 struct AdminRouterTests {
     static let yaml = """
-        admin: {listen: "127.0.0.1:9090", token: admin-token}
+        admin:
+          listen: "127.0.0.1:9090"
+          token: admin-token
+          tokens: [{name: dashboard, token: viewer-token, role: viewer}]
         sources:
           - name: gh
             path: /gh
@@ -25,8 +28,7 @@ struct AdminRouterTests {
                    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let readiness = Readiness()
         readiness.set(ready)
-        let router = AdminRouter.make(live: gateway.live(), observer: gateway.observer, readiness: readiness,
-                                      token: "admin-token")
+        let router = AdminRouter.make(AdminServices(live: gateway.live(), observer: gateway.observer, readiness: readiness))
         try await Application(router: router).test(.router, body)
     }
 
@@ -54,6 +56,26 @@ struct AdminRouterTests {
             let right = try await client.execute(uri: "/admin/audit/summary", method: .get, headers: [.authorization: "Bearer admin-token"])
             #expect(right.status == .ok)
         }
+    }
+
+    @Test func aViewerReadsButOnlyAnOperatorActsAndEveryCallIsAuditedByName() async throws {
+        let gateway = try TestGateway(Self.yaml)
+        try await withAdmin(gateway) { client in
+            let read = try await client.execute(uri: "/admin/audit/summary", method: .get, headers: [.authorization: "Bearer viewer-token"])
+            #expect(read.status == .ok)
+            let act = try await client.execute(uri: "/admin/reload", method: .post, headers: [.authorization: "Bearer viewer-token"])
+            #expect(act.status == .forbidden)
+            #expect(String(buffer: act.body).contains("\"error\":\"forbidden\""))
+            let anonymous = try await client.execute(uri: "/admin/reload", method: .post)
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+        }
+        let calls = try gateway.auditLines().filter { $0["decision"] as? String == "admin_call" }
+        #expect(calls.map { $0["by"] as? String } == ["dashboard", "dashboard", nil])
+        #expect(calls.map { $0["status"] as? Int } == [200, 403, 401])
+        #expect(calls[1]["role"] as? String == "viewer" && calls[1]["path"] as? String == "/admin/reload")
+        let text = try String(contentsOfFile: gateway.auditPath, encoding: .utf8)
+        #expect(!text.contains("viewer-token") && !text.contains("admin-token"))
     }
 
     @Test func verifyEndpointAnswersTheVerdictAndStoresNothing() async throws {

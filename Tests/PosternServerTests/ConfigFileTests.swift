@@ -15,7 +15,7 @@ struct ConfigFileTests {
         let config = try GatewayConfig.decode(ConfigNode(root), baseDirectory: "/")
         guard case .hmac(_, let keys, _) = config.sources[0].verify.secrets else { Issue.record("not an HMAC source"); return }
         #expect(keys == [Array("s3cr3t, ]: #x".utf8), Array("fallback".utf8)])
-        #expect(config.admin.token == "t")
+        #expect(config.admin.tokens == [AdminToken(name: "admin", token: "t", role: .operator)])
     }
 
     @Test func aMissingVariableIsNamedWithItsKeyPath() {

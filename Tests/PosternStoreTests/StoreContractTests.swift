@@ -80,7 +80,7 @@ struct StoreContractTests {
         try await store.finish(again[0], attempt: DeliveryAttempt(destination: "a", time: later, status: 200, latencyMs: 3, error: nil),
                                verdict: .delivered, now: later)
         let record = try await store.deliveries(state: nil, event: stored, limit: 10)
-        #expect(record == [DeliveryRecord(event: stored, source: "s", destination: "a", state: .delivered, attempts: 2,
+        #expect(record == [DeliveryRecord(id: record.first?.id ?? 0, event: stored, source: "s", destination: "a", state: .delivered, attempts: 2,
                                           lastStatus: 200, lastError: nil, nextAttemptAt: nil)])
         #expect(try await store.attempts(event: stored).map(\.status) == [503, 200])
         try await store.close()
@@ -197,6 +197,43 @@ struct StoreContractTests {
         #expect(progress.entries.last.map { [$0.0, $0.1] } == [3, 3])
         #expect(Set(try await store.deliveries(state: .pending, event: nil, limit: 100).map(\.event)) == Set([ids[0], ids[2], ids[3], ids[4]]))
         #expect(try await store.replay(.event(id: "evt_missing"), destinations: { _ in ["a"] }, now: now, progress: { _, _ in }) == 0)
+        try await store.close()
+    }
+
+    @Test(arguments: StoreKind.available)
+    func deliveriesPageNewestFirstAndRequeueTakesOnlyDeadLettersWhenAsked(_ kind: StoreKind) async throws {
+        let store = try await open(try await kind.freshLocation())
+        var ids: [String] = []
+        for index in 0..<5 {
+            ids.append(id(try await store.insert(event("e\(index)", destinations: ["a", "b"], at: now.addingTimeInterval(Double(index))))))
+        }
+        // a: events 0 and 1 dead, 2 delivered; b: all pending.
+        for delivery in try await store.claimDue(destination: "a", now: now.addingTimeInterval(10), limit: 3) {
+            let dead = delivery.eventID != ids[2]
+            try await store.finish(delivery, attempt: DeliveryAttempt(destination: "a", time: now, status: dead ? 410 : 200, latencyMs: 1, error: nil),
+                                   verdict: dead ? .dead(reason: "HTTP 410") : .delivered, now: now)
+        }
+        var pages: [[String]] = []
+        var query = DeliveryQuery(destination: "a", newestFirst: true, limit: 2)
+        while true {
+            let page = try await store.deliveries(matching: query)
+            pages.append(page.map(\.event))
+            guard page.count == query.limit, let last = page.last else { break }
+            query.after = last.id
+        }
+        #expect(pages == [[ids[4], ids[3]], [ids[2], ids[1]], [ids[0]]])
+        #expect(try await store.deliveries(matching: DeliveryQuery(state: .dead, destination: "a")).map(\.event) == [ids[0], ids[1]])
+        #expect(try await store.deliveries(matching: DeliveryQuery(destination: "b", limit: 10)).count == 5)
+
+        let events = ids.map { (id: $0, source: "s") }
+        let dead = try await store.requeue(events, destinations: { _ in ["a", "b"] }, onlyDead: true, now: now)
+        #expect(dead == 2, "only events 0 and 1 to a were dead letters")
+        #expect(try await store.deliveries(matching: DeliveryQuery(state: .dead)).isEmpty)
+        #expect(try await store.deliveries(matching: DeliveryQuery(state: .delivered)).map(\.event) == [ids[2]])
+        let all = try await store.requeue([events[2]], destinations: { _ in ["a", "c"] }, onlyDead: false, now: now)
+        #expect(all == 2, "event 2 to a again, and to c for the first time")
+        #expect(try await store.deliveries(matching: DeliveryQuery(state: .delivered)).isEmpty)
+        #expect(try await store.deliveries(matching: DeliveryQuery(event: ids[2])).map(\.destination).sorted() == ["a", "b", "c"])
         try await store.close()
     }
 }

@@ -43,7 +43,8 @@ def postern(*args, stdin=None, env=None):
 class Gateway:
     """One `postern serve` process with its own config, store, audit file and ports."""
 
-    def __init__(self, directory, sources_yaml, extra_yaml="", listen_yaml=None, port=None, store="sqlite:./events.db"):
+    def __init__(self, directory, sources_yaml, extra_yaml="", listen_yaml=None, port=None, store="sqlite:./events.db",
+                 admin_tokens=""):
         self.directory = pathlib.Path(directory)
         self.port = port or free_port()
         self.admin_port = free_port()
@@ -53,7 +54,8 @@ class Gateway:
         self.log = OUTPUT_DIR / f"log-{index}.txt"
         self.config.write_text(
             f"{(listen_yaml or 'listen: 127.0.0.1:PLAIN_PORT').replace('PLAIN_PORT', str(self.port))}\n"
-            f"admin: {{listen: 127.0.0.1:{self.admin_port}, token: {secret('admin-token-it')}}}\n"
+            f"admin: {{listen: 127.0.0.1:{self.admin_port}, token: {secret('admin-token-it')}"
+            f"{', tokens: ' + admin_tokens if admin_tokens else ''}}}\n"
             f"store: {store}\n"
             f"audit: {{output: {self.audit}}}\n"
             f"{extra_yaml}"
@@ -112,8 +114,9 @@ class Gateway:
 def gateway_factory(tmp_path):
     started = []
 
-    def make(sources_yaml, extra_yaml="", env=None, directory=None, listen_yaml=None, port=None, store="sqlite:./events.db"):
-        gateway = Gateway(directory or tmp_path, sources_yaml, extra_yaml, listen_yaml, port, store)
+    def make(sources_yaml, extra_yaml="", env=None, directory=None, listen_yaml=None, port=None, store="sqlite:./events.db",
+             admin_tokens=""):
+        gateway = Gateway(directory or tmp_path, sources_yaml, extra_yaml, listen_yaml, port, store, admin_tokens)
         started.append(gateway)
         return gateway.start(env)
 

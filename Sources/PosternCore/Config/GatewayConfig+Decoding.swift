@@ -42,18 +42,47 @@ extension GatewayConfig {
         return address
     }
 
-    static func decodeAdmin(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> AdminConfig? {
-        node.rejectUnknownKeys(["listen", "token"], &problems)
+    /// `admin: {listen, token, tokens: [{name, token, role}]}`. The single `token` is an operator named `admin`.
+    public static func decodeAdmin(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> AdminConfig? {
+        node.rejectUnknownKeys(["listen", "token", "tokens"], &problems)
         guard let listen = address(node["listen"], default: "127.0.0.1:9090", &problems) else { return nil }
-        let token = node["token"].string(&problems)
-        if let token, token.isEmpty {
-            problems.append(ConfigProblem(node["token"].path, "must not be empty"))
+        var tokens: [(token: AdminToken, path: String)] = []
+        if let token = node["token"].string(&problems) {
+            if token.isEmpty { problems.append(ConfigProblem(node["token"].path, "must not be empty")) }
+            tokens.append((AdminToken(name: "admin", token: token, role: .operator), node["token"].path))
         }
-        if token == nil && !listen.isLoopback {
+        for entry in node["tokens"].elements(&problems) {
+            if let token = decodeAdminToken(entry, &problems) { tokens.append((token, entry.path)) }
+        }
+        var names = Set<String>(), secrets = Set<String>()
+        for (token, path) in tokens {
+            if !names.insert(token.name).inserted {
+                problems.append(ConfigProblem(path, "\"\(token.name)\" names two admin tokens (admin.token is named admin)"))
+            }
+            if !secrets.insert(token.token).inserted {
+                problems.append(ConfigProblem(path, "has the same token as another: each token names one holder"))
+            }
+        }
+        if tokens.isEmpty && !listen.isLoopback {
             problems.append(ConfigProblem(node["token"].path,
-                "is required when the admin listener is not on loopback (\(listen))"))
+                "(or admin.tokens) is required when the admin listener is not on loopback (\(listen))"))
         }
-        return AdminConfig(listen: listen, token: token)
+        return AdminConfig(listen: listen, tokens: tokens.map(\.token))
+    }
+
+    static func decodeAdminToken(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> AdminToken? {
+        node.rejectUnknownKeys(["name", "token", "role"], &problems)
+        let name = node["name"].requiredString(&problems)
+        let token = node["token"].requiredString(&problems)
+        if token?.isEmpty == true { problems.append(ConfigProblem(node["token"].path, "must not be empty")) }
+        if name?.isEmpty == true { problems.append(ConfigProblem(node["name"].path, "must not be empty")) }
+        guard node["role"].isPresent else {
+            problems.append(ConfigProblem(node["role"].path, "is required: viewer (reads) or operator (also replays and reloads)"))
+            return nil
+        }
+        let role = node["role"].choice(default: AdminRole.viewer, &problems)
+        guard let name, let token else { return nil }
+        return AdminToken(name: name, token: token, role: role)
     }
 
     /// `store` is a location (`sqlite:<path>`, `postgres://…`), or `{url: <location>, lease: <seconds>}`.

@@ -39,17 +39,6 @@ public struct GatewayConfig: Sendable {
     }
 }
 
-/// The admin listener (`/healthz`, `/readyz`, `/metrics`, `/admin/*`) and the bearer token guarding `/admin/*`.
-public struct AdminConfig: Sendable {
-    public var listen: ListenAddress
-    public var token: String?
-
-    public init(listen: ListenAddress, token: String?) {
-        self.listen = listen
-        self.token = token
-    }
-}
-
 /// Where events are stored.
 public enum StoreLocation: Sendable, Equatable {
     case sqlite(path: String)

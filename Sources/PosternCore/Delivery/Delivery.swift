@@ -9,6 +9,8 @@ public enum DeliveryState: String, Sendable, Codable, CaseIterable {
 
 /// One event's delivery to one destination, as `postern deliveries list` shows it.
 public struct DeliveryRecord: Sendable, Equatable, Codable {
+    /// The store's id of this delivery: a listing's cursor.
+    public var id: Int64 = 0
     public var event: String
     public var source: String
     public var destination: String
@@ -18,8 +20,9 @@ public struct DeliveryRecord: Sendable, Equatable, Codable {
     public var lastError: String?
     public var nextAttemptAt: Date?
 
-    public init(event: String, source: String, destination: String, state: DeliveryState, attempts: Int,
+    public init(id: Int64 = 0, event: String, source: String, destination: String, state: DeliveryState, attempts: Int,
                 lastStatus: Int?, lastError: String?, nextAttemptAt: Date?) {
+        self.id = id
         self.event = event
         self.source = source
         self.destination = destination
@@ -98,4 +101,25 @@ public struct DueDelivery: Sendable {
 public enum ReplaySelection: Sendable, Equatable {
     case event(id: String)
     case source(name: String, since: Date, until: Date?)
+}
+
+/// Which deliveries a listing wants: every condition given must hold. Oldest first unless `newestFirst`, at most
+/// `limit`, past the delivery `after` (a cursor: the last one's `id`) in the listing's order.
+public struct DeliveryQuery: Sendable, Equatable {
+    public var state: DeliveryState?
+    public var event: String?
+    public var destination: String?
+    public var newestFirst = false
+    public var limit = 1000
+    public var after: Int64?
+
+    public init(state: DeliveryState? = nil, event: String? = nil, destination: String? = nil, newestFirst: Bool = false,
+                limit: Int = 1000, after: Int64? = nil) {
+        self.state = state
+        self.event = event
+        self.destination = destination
+        self.newestFirst = newestFirst
+        self.limit = limit
+        self.after = after
+    }
 }

@@ -69,13 +69,21 @@ public struct BodyFieldMatch: Sendable, Equatable {
         self.init(pointer: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
     }
 
-    /// Nil when `pointer` does not start with `/`.
+    /// Nil when `pointer` does not start with `/`, or holds a `"` or a control character: SQLite's JSON paths
+    /// cannot quote them, and no contact-center field is named so.
     public init?(pointer: String, value: String) {
-        guard pointer.hasPrefix("/") else { return nil }
+        guard pointer.hasPrefix("/"), !pointer.unicodeScalars.contains(where: { $0 == "\"" || $0.properties.generalCategory == .control }) else {
+            return nil
+        }
         tokens = pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
             $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
         }
         self.value = value
+    }
+
+    /// The JSON pointer, written back (`~0` for `~`, `~1` for `/`).
+    public var pointer: String {
+        tokens.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }.joined()
     }
 }
 

@@ -6,71 +6,93 @@ import PosternCore
 import PosternStore
 import PosternVerify
 
-/// The admin listener's routes: health, readiness, metrics, and the token-guarded `/admin/*` API.
+/// The admin listener's routes: health, readiness and metrics (open), the OpenAPI document, and the token-guarded
+/// `/admin/*` API — `/admin/v1/…` as the document describes it, and the first unversioned paths, kept as aliases.
 public enum AdminRouter {
-    public static func make(live: LiveConfiguration, observer: DecisionObserver, readiness: Readiness,
-                            reloader: TLSReloader? = nil, configReloader: ConfigReloader? = nil, audit: AuditLog? = nil,
-                            token: String?, deliveries: DeliveryAdmin? = nil,
-                            clock: WallClock = .system) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: MethodGuard(resources: [("/admin/v1/events", [.get, .head])]))
+    public static func make(_ services: AdminServices) -> Router<AdminRequestContext> {
+        let router = Router(context: AdminRequestContext.self)
+        let reads: [HTTPRequest.Method] = [.get, .head]
+        router.add(middleware: MethodGuard(resources: [
+            ("/admin/v1/events", reads), ("/admin/v1/events/*", reads), ("/admin/v1/events/*/replay", [.post]),
+            ("/admin/v1/replays", [.post]), ("/admin/v1/replays/preview", [.post]),
+            ("/admin/v1/deliveries", reads), ("/admin/v1/dead-letters", reads), ("/admin/v1/sources", reads),
+            ("/admin/v1/destinations", reads), ("/admin/v1/decisions", reads),
+        ]))
+        addProbes(to: router, services)
+        router.get("/admin/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(string: AdminOpenAPI.document)))
+        }
+        let admin = router.group("/admin").add(middleware: AdminAccess(tokens: { services.tokens }, audit: services.audit))
+        addOperations(to: admin, services)
+        if let store = services.store {
+            DeliveryAdmin(store: store, config: { services.live.current.config }, audit: services.audit).addRoutes(to: admin)
+            let v1 = admin.group("/v1")
+            EventsAPI(store: store).addRoutes(to: v1)
+            DeliveriesAPI(store: store).addRoutes(to: v1)
+            ReplaysAPI(store: store, config: { services.live.current.config }, audit: services.audit,
+                       confirmations: services.confirmations).addRoutes(to: v1)
+            StatusAPI(store: store, live: services.live, history: services.observer.history, health: services.health)
+                .addRoutes(to: v1)
+        }
+        DecisionsAPI(feed: services.observer.feed).addRoutes(to: admin.group("/v1"))
+        return router
+    }
+
+    /// `/healthz`, `/readyz` and `/metrics`: open, for load balancers and scrapers.
+    static func addProbes(to router: Router<AdminRequestContext>, _ services: AdminServices) {
+        let live = services.live
         router.get("/healthz") { _, _ in JSONResponse.encoded(status: 200, StatusAnswer(status: "ok")) }
         router.get("/readyz") { _, _ in
-            if let store = deliveries?.store, !(await store.isAvailable()) {
+            if let store = services.store, !(await store.isAvailable()) {
                 return JSONResponse.encoded(status: 503, StatusAnswer(status: "store_unavailable",
                     message: "the store cannot commit now: its last commit failed or it does not answer"))
             }
-            guard readiness.isReady else {
+            guard services.readiness.isReady else {
                 return JSONResponse.encoded(status: 503, StatusAnswer(status: "not_ready", message: "the store is not open, or shutdown has begun"))
             }
-            if let failures = reloader?.failures, !failures.isEmpty {
+            if let failures = services.tlsReloader?.failures, !failures.isEmpty {
                 return JSONResponse.encoded(status: 503, ReloadAnswer(status: "tls_reload_failed", failures: failures))
             }
             return JSONResponse.encoded(status: 200, StatusAnswer(status: "ready", configSHA256: live.current.sha256))
         }
         router.get("/metrics") { _, _ in
-            if let deliveries {
-                await DeliveryMonitor.recordDepth(deliveries.store, destinations: deliveries.destinations, into: observer.metrics)
+            let metrics = services.observer.metrics
+            if let store = services.store {
+                await DeliveryMonitor.recordDepth(store, destinations: live.current.config.destinations, into: metrics)
             }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(string: observer.metrics.exposition())))
+                            body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
-        let admin = router.group("/admin").add(middleware: AdminTokenMiddleware(token: token))
+    }
+
+    /// Reload, reopen, the audit summary and the dry-run verify endpoint.
+    static func addOperations(to admin: RouterGroup<AdminRequestContext>, _ services: AdminServices) {
+        let live = services.live
         admin.post("/reload") { _, _ in
-            let outcome = await configReloader?.reload(cause: "POST /admin/reload")
-            let failures = reloader?.reload(force: true, cause: "POST /admin/reload") ?? [:]
+            let outcome = await services.configReloader?.reload(cause: "POST /admin/reload")
+            let failures = services.tlsReloader?.reload(force: true, cause: "POST /admin/reload") ?? [:]
             let refused = outcome?.status == "refused"
             let answer = ReloadAnswer(status: refused ? "refused" : failures.isEmpty ? outcome?.status ?? "reloaded" : "failed",
                                       configSHA256: outcome?.configSHA256 ?? live.current.sha256,
                                       needsRestart: outcome?.needsRestart, problems: outcome?.problems, failures: failures)
             return JSONResponse.encoded(status: refused ? 422 : failures.isEmpty ? 200 : 500, answer)
         }
-        if let audit {
-            admin.post("/reopen") { _, _ in
-                if let error = AuditReopening.reopen(audit, cause: "POST /admin/reopen", logger: Logger(label: "postern")) {
-                    return JSONResponse.encoded(status: 500, StatusAnswer(status: "reopen_failed", message: "\(error)"))
-                }
-                return JSONResponse.encoded(status: 200, StatusAnswer(status: "reopened"))
+        admin.post("/reopen") { _, _ in
+            if let error = AuditReopening.reopen(services.audit, cause: "POST /admin/reopen", logger: Logger(label: "postern")) {
+                return JSONResponse.encoded(status: 500, StatusAnswer(status: "reopen_failed", message: "\(error)"))
             }
+            return JSONResponse.encoded(status: 200, StatusAnswer(status: "reopened"))
         }
         admin.get("/audit/summary") { _, _ in
-            JSONResponse.encoded(status: 200, observer.summary.document(for: live.current.sources.sources))
-        }
-        if let deliveries {
-            deliveries.addRoutes(to: admin)
-            EventsAPI(store: deliveries.store).addRoutes(to: admin.group("/v1"))
-        }
-        router.get("/admin/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"],
-                     body: .init(byteBuffer: ByteBuffer(string: AdminOpenAPI.document)))
+            JSONResponse.encoded(status: 200, services.observer.summary.document(for: live.current.sources.sources))
         }
         admin.post("/sources/:name/verify") { request, context in
             guard let name = context.parameters.get("name"), let source = live.current.sources.source(named: name) else {
                 return JSONResponse.refusal(Refusal(.unknownSource, "no source has that name"))
             }
-            return try await verify(request, source: source, now: clock.now)
+            return try await verify(request, source: source, now: services.clock.now)
         }
-        return router
     }
 
     /// Runs a sample request — `{"headers": {...}, "body": "..."}`, optionally with `method`, `path` and `query` —
@@ -98,23 +120,5 @@ public enum AdminRouter {
             return JSONResponse.encoded(status: 200, RefusedSample(
                 source: source.name, reason: refusal.reason.rawValue, status: refusal.reason.status, message: refusal.message))
         }
-    }
-}
-
-/// Guards `/admin/*` with the configured bearer token, compared in constant time.
-struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    let verifier: CredentialVerifier?
-
-    init(token: String?) {
-        self.verifier = token.map { CredentialVerifier(kind: .bearer(scheme: "Bearer"), accepted: [$0]) }
-    }
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let verifier else { return try await next(request, context) }
-        let headers = RequestHeaders(request)
-        guard case .verified = verifier.verify(body: [], headers: headers, now: Date()) else {
-            return JSONResponse.refusal(Refusal(.invalidCredentials, "the admin API needs Authorization: Bearer <admin token>"))
-        }
-        return try await next(request, context)
     }
 }

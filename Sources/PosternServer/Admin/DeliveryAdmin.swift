@@ -20,7 +20,7 @@ public struct DeliveryAdmin: Sendable {
     var destinations: [DestinationConfig] { config().destinations }
 
     /// `GET /admin/deliveries?state=&event=&limit=`, `GET /admin/events/{id}/attempts`, `POST /admin/replay`.
-    func addRoutes(to admin: RouterGroup<BasicRequestContext>) {
+    func addRoutes(to admin: RouterGroup<AdminRequestContext>) {
         admin.get("/deliveries") { request, _ in
             let query = request.uri.queryParameters
             var state: DeliveryState?
@@ -38,7 +38,7 @@ public struct DeliveryAdmin: Sendable {
             let id = context.parameters.get("id") ?? ""
             return JSONResponse.encoded(status: 200, ["attempts": try await store.attempts(event: id)])
         }
-        admin.post("/replay") { request, _ in
+        admin.post("/replay") { request, context in
             let bytes = Array(try await request.body.collect(upTo: 65_536).readableBytesView)
             guard case .object(let fields)? = try? JSONParser.parse(bytes) else {
                 return Self.invalid("send {\"event\": ID} or {\"source\": NAME, \"since\": TIME, \"until\": TIME}, optionally with \"destination\"")
@@ -47,7 +47,7 @@ public struct DeliveryAdmin: Sendable {
             let asked = Replayer.Request(event: text("event"), source: text("source"), since: text("since"),
                                          until: text("until"), destination: text("destination"))
             do {
-                let queued = try await Replayer(queue: store, view: StoreView(config()), audit: audit).replay(asked)
+                let queued = try await Replayer(queue: store, view: StoreView(config()), audit: audit).replay(asked, by: context.identity?.name)
                 return JSONResponse.encoded(status: 200, ReplayAnswer(queued: queued))
             } catch let problem as Replayer.Problem {
                 return Self.invalid(problem.description)

@@ -16,10 +16,13 @@ public final class Readiness: Sendable {
 /// of the group, so it is the first to hear of the shutdown, before the listeners stop.
 struct ReadinessService: Service {
     let readiness: Readiness
+    /// Closed with readiness, so the admin listener's decision streams end and its connections can close.
+    let feed: DecisionFeed?
 
     func run() async throws {
         readiness.set(true)
         try? await gracefulShutdown()
         readiness.set(false)
+        feed?.close()
     }
 }

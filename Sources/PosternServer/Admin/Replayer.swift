@@ -40,14 +40,15 @@ public struct Replayer: Sendable {
     }
 
     /// Queues the selected events' deliveries again; returns how many. `progress(done, total)` counts events.
-    public func replay(_ request: Request, now: Date = Date(),
+    /// `by` names the admin token that asked, for the audit line.
+    public func replay(_ request: Request, now: Date = Date(), by: String? = nil,
                        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
         let selection = try Self.selection(request)
         let destinations = try destinationRule(request, selection)
         let queued = try await queue.replay(selection, destinations: destinations, now: now, progress: progress)
         audit.write(DeliveryAuditRecord(time: now, decision: "replayed", source: request.source,
                                         destination: request.destination, eventId: request.event,
-                                        selection: Self.describe(selection), queued: queued))
+                                        selection: Self.describe(selection), queued: queued, by: by))
         return queued
     }
 
@@ -69,15 +70,21 @@ public struct Replayer: Sendable {
     }
 
     private func destinationRule(_ request: Request, _ selection: ReplaySelection) throws(Problem) -> @Sendable (String) -> [String] {
-        if let destination = request.destination {
+        if request.destination == nil, case .source(let name, _, _) = selection, let problem = view.unknownSource(name) {
+            throw Problem(description: problem)
+        }
+        return try Self.destinations(request.destination, in: view)
+    }
+
+    /// Where a replay sends each source's events: only `destination` when one is named (it must be configured),
+    /// else the source's destinations as configured now.
+    static func destinations(_ destination: String?, in view: StoreView) throws(Problem) -> @Sendable (String) -> [String] {
+        if let destination {
             guard view.destinations.contains(destination) else {
                 let known = view.destinations.joined(separator: ", ")
                 throw Problem(description: "no destination is named \"\(destination)\" (configured: \(known.isEmpty ? "none" : known))")
             }
             return { _ in [destination] }
-        }
-        if case .source(let name, _, _) = selection, let problem = view.unknownSource(name) {
-            throw Problem(description: problem)
         }
         let bySource = view.sourceDestinations
         return { bySource[$0] ?? [] }

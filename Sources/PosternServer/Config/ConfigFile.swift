@@ -25,6 +25,17 @@ public enum ConfigFile {
         return try StoreView.decode(ConfigNode(root), baseDirectory: directory(of: path))
     }
 
+    /// Reads only `admin`: where the admin API listens and its tokens, for the commands that call it (`tail`,
+    /// `forward`). Placeholders elsewhere may be unset.
+    public static func loadAdmin(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigProblems) -> AdminConfig {
+        let root = try parse(try read(path), environment: environment) { $0.hasPrefix("admin") }
+        var problems: [ConfigProblem] = []
+        let admin = GatewayConfig.decodeAdmin(ConfigNode(root)["admin"], &problems)
+        guard problems.isEmpty, let admin else { throw ConfigProblems(problems) }
+        return admin
+    }
+
     private static func read(_ path: String) throws(ConfigProblems) -> String {
         do {
             return try String(contentsOfFile: path, encoding: .utf8)

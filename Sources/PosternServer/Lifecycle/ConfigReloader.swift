@@ -8,7 +8,7 @@ import PosternDelivery
 /// gateway runs: sources added, removed or changed, secrets and credentials, limits and rate limits, trusted
 /// proxies, destinations. A request in flight finishes under the configuration it started with. A file with any
 /// problem is refused whole and the running configuration stays; what only a restart can change (the listeners,
-/// the admin listener and token, the store, the audit output, connection limits, retention, tracing) is named instead of
+/// the admin listener, the store, the audit output, connection limits, retention, tracing) is named instead of
 /// being half applied. Each reload is logged, counted in `postern_config_reloads_total` and written to the audit log.
 public actor ConfigReloader {
     /// What a reload did.
@@ -105,7 +105,6 @@ public actor ConfigReloader {
         var keys: [String] = []
         if running.listeners != loaded.listeners { keys.append("listen") }
         if running.admin.listen != loaded.admin.listen { keys.append("admin.listen") }
-        if running.admin.token != loaded.admin.token { keys.append("admin.token") }
         if running.store != loaded.store { keys.append("store") }
         if running.audit != loaded.audit { keys.append("audit") }
         if running.connections != loaded.connections { keys.append("connections") }

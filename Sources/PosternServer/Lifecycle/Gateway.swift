@@ -44,8 +44,9 @@ public struct Gateway {
         let client = DeliveryClient()
         let live = LiveConfiguration(ServingConfiguration(
             plan, sha256: configPath.flatMap { FileManager.default.contents(atPath: $0) }.map(ConfigReloader.sha256), client: client))
+        let health = DestinationHealth()
         let dispatcher = Dispatcher(queue: store, destinations: config.destinations, client: client,
-                                    observer: DeliveryMonitor(metrics: metrics, audit: audit), doorbell: doorbell,
+                                    observer: DeliveryMonitor(metrics: metrics, audit: audit, health: health), doorbell: doorbell,
                                     logger: logger)
         let configReloader = ConfigReloader(path: configPath ?? "", live: live, dispatcher: dispatcher, client: client,
                                             metrics: metrics, audit: audit, logger: logger, notifier: notifier)
@@ -59,10 +60,9 @@ public struct Gateway {
                         logger: logger)
         }
         let admin = Application(
-            router: AdminRouter.make(live: live, observer: observer, readiness: readiness, reloader: reloader,
-                                     configReloader: configPath == nil ? nil : configReloader, audit: audit,
-                                     token: config.admin.token,
-                                     deliveries: DeliveryAdmin(store: store, config: { live.current.config }, audit: audit)),
+            router: AdminRouter.make(AdminServices(
+                live: live, observer: observer, readiness: readiness, tlsReloader: reloader,
+                configReloader: configPath == nil ? nil : configReloader, store: store, health: health)),
             // The admin listener is held to the same deadlines and connection cap as the webhook listeners, so
             // slow or idle admin clients can neither hold connections for ever nor use up the descriptors.
             server: .timedHTTP1(config.connections),
@@ -83,7 +83,7 @@ public struct Gateway {
         let tracing = try config.tracing.map { [try TracingBootstrap.start($0, logger: logger)] } ?? []
         let services: [any Service] = tracing + (store.service.map { [$0] } ?? [])
             + [admin, reloader, hangup, GatedService(gate: gate, service: dispatcher)] + retention + listeners
-            + [ReadinessService(readiness: readiness), SystemdNoticeService(gate: gate, notifier: notifier)]
+            + [ReadinessService(readiness: readiness, feed: observer.feed), SystemdNoticeService(gate: gate, notifier: notifier)]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

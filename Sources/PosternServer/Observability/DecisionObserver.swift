@@ -2,18 +2,21 @@ import Foundation
 import Logging
 import PosternCore
 
-/// Where every decision goes once made: one audit line, the metrics, and the per-source summary.
+/// Where every decision goes once made: one audit line, the metrics, the per-source summary and history, and the live feed.
 public struct DecisionObserver: Sendable {
     public let audit: AuditLog
     public let metrics: Metrics
     public let summary: AuditSummary
     public let logger: Logger
+    public let feed: DecisionFeed
+    public let history = DecisionHistory()
 
-    public init(audit: AuditLog, metrics: Metrics, summary: AuditSummary, logger: Logger) {
+    public init(audit: AuditLog, metrics: Metrics, summary: AuditSummary, logger: Logger, feed: DecisionFeed = DecisionFeed()) {
         self.audit = audit
         self.metrics = metrics
         self.summary = summary
         self.logger = logger
+        self.feed = feed
     }
 
     public func record(_ decision: Decision) {
@@ -29,6 +32,8 @@ public struct DecisionObserver: Sendable {
         metrics.requestDuration(source: decision.source ?? "").record(decision.latency)
         if let source = decision.source {
             summary.record(source: source, reason: decision.reason, at: decision.time)
+            history.record(source: source, reason: decision.reason, at: decision.time)
         }
+        feed.publish(decision)
     }
 }

@@ -14,9 +14,12 @@ public struct DeliveryAuditRecord: Sendable, Encodable {
     /// For a replay: what was selected, and how many deliveries were queued.
     public var selection: String?
     public var queued: Int?
+    /// For a replay from the admin API: the name of the admin token that asked for it.
+    public var by: String?
 
     public init(time: Date, decision: String, source: String? = nil, destination: String? = nil, eventId: String? = nil,
-                attempts: Int? = nil, status: Int? = nil, reason: String? = nil, selection: String? = nil, queued: Int? = nil) {
+                attempts: Int? = nil, status: Int? = nil, reason: String? = nil, selection: String? = nil, queued: Int? = nil,
+                by: String? = nil) {
         self.time = time
         self.decision = decision
         self.source = source
@@ -27,5 +30,6 @@ public struct DeliveryAuditRecord: Sendable, Encodable {
         self.reason = reason
         self.selection = selection
         self.queued = queued
+        self.by = by
     }
 }

@@ -4,15 +4,17 @@ import PosternDelivery
 import PosternStore
 
 /// Turns the dispatcher's reports into metrics (attempts by outcome, latency, circuit state) and audit lines
-/// (dead letters); reads the queue depth for each scrape.
+/// (dead letters) and each destination's health; reads the queue depth for each scrape.
 public struct DeliveryMonitor: DeliveryObserver {
     let metrics: Metrics
     let audit: AuditLog
+    let health: DestinationHealth
     let clock: WallClock
 
-    public init(metrics: Metrics, audit: AuditLog, clock: WallClock = .system) {
+    public init(metrics: Metrics, audit: AuditLog, health: DestinationHealth = DestinationHealth(), clock: WallClock = .system) {
         self.metrics = metrics
         self.audit = audit
+        self.health = health
         self.clock = clock
     }
 
@@ -24,6 +26,7 @@ public struct DeliveryMonitor: DeliveryObserver {
         }
         metrics.deliveryAttempts(destination: delivery.destination, outcome: outcome).increment()
         metrics.deliveryDuration(destination: delivery.destination).record(result.latency)
+        health.attempted(delivery.destination, at: clock.now, result: result)
         if case .dead(var reason) = verdict {
             // The backend's answer body stays in the store (`deliveries list`), out of the audit log.
             if case .permanent = result.classification { reason = result.summary }
@@ -40,6 +43,7 @@ public struct DeliveryMonitor: DeliveryObserver {
         case .open: 2
         }
         metrics.circuitState(destination: destination).set(to: value)
+        health.circuitChanged(destination, to: state)
     }
 
     /// Sets the queue-depth gauges from the store, before a scrape.

@@ -57,19 +57,24 @@ extension PostgresEventStore: DeliveryQueue {
             """, logger: logger)
     }
 
-    public func deliveries(state: DeliveryState?, event: String?, limit: Int) async throws -> [DeliveryRecord] {
+    public func deliveries(matching query: DeliveryQuery) async throws -> [DeliveryRecord] {
+        let state = query.state?.rawValue
+        let after = query.after.map(Int.init)
+        let newest = query.newestFirst
         let rows = try await client.query("""
-            SELECT d.event_id, e.source, d.destination, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at
+            SELECT d.id, d.event_id, e.source, d.destination, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at
             FROM deliveries d JOIN events e ON e.id = d.event_id
-            WHERE (\(state?.rawValue)::text IS NULL OR d.state = \(state?.rawValue))
-              AND (\(event)::text IS NULL OR d.event_id = \(event))
-            ORDER BY d.id LIMIT \(limit)
+            WHERE (\(state)::text IS NULL OR d.state = \(state))
+              AND (\(query.event)::text IS NULL OR d.event_id = \(query.event))
+              AND (\(query.destination)::text IS NULL OR d.destination = \(query.destination))
+              AND (\(after)::bigint IS NULL OR (CASE WHEN \(newest) THEN d.id < \(after) ELSE d.id > \(after) END))
+            ORDER BY CASE WHEN \(newest) THEN -d.id ELSE d.id END LIMIT \(query.limit)
             """, logger: logger)
         var records: [DeliveryRecord] = []
-        for try await (event, source, destination, state, attempts, status, error, next)
-            in rows.decode((String, String, String, String, Int, Int?, String?, Int).self) {
+        for try await (id, event, source, destination, state, attempts, status, error, next)
+            in rows.decode((Int, String, String, String, String, Int, Int?, String?, Int).self) {
             guard let state = DeliveryState(rawValue: state) else { continue }
-            records.append(DeliveryRecord(event: event, source: source, destination: destination, state: state,
+            records.append(DeliveryRecord(id: Int64(id), event: event, source: source, destination: destination, state: state,
                                           attempts: attempts, lastStatus: status, lastError: error,
                                           nextAttemptAt: state == .pending ? Date(millisecondsSince1970: next) : nil))
         }
@@ -136,6 +141,31 @@ extension PostgresEventStore: DeliveryQueue {
             done += seen
             progress(done, total)
         }
+        return queued
+    }
+
+    public func requeue(_ events: [(id: String, source: String)], destinations: @escaping @Sendable (String) -> [String],
+                        onlyDead: Bool, now: Date) async throws -> Int {
+        let pairs = events.flatMap { event in destinations(event.source).map { (event.id, $0) } }
+        guard !pairs.isEmpty else { return 0 }
+        let millis = now.millisecondsSince1970
+        let (ids, names) = (pairs.map(\.0), pairs.map(\.1))
+        let rows = try await client.query(onlyDead ? """
+            UPDATE deliveries d SET state = 'pending', attempts = 0, last_error = NULL, next_attempt_at = \(millis),
+                enqueued_at = \(millis), replays = d.replays + 1, lease_owner = NULL, lease_until = NULL
+            FROM unnest(\(ids)::text[], \(names)::text[]) AS p(event, destination)
+            WHERE d.event_id = p.event AND d.destination = p.destination AND d.state = 'dead' RETURNING d.id
+            """ : """
+            INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at)
+            SELECT event, destination, 'pending', \(millis), \(millis)
+            FROM unnest(\(ids)::text[], \(names)::text[]) AS p(event, destination)
+            ON CONFLICT (event_id, destination) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL,
+                next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at,
+                replays = deliveries.replays + 1, lease_owner = NULL, lease_until = NULL
+            RETURNING id
+            """, logger: logger)
+        var queued = 0
+        for try await _ in rows.decode(Int.self) { queued += 1 }
         return queued
     }
 

@@ -1,9 +1,17 @@
 import Foundation
 import PosternCore
+import Synchronization
 
 /// The outbox on SQLite. Claims are leases held in this process (one SQLite file serves one gateway); every
 /// change goes through the writer and shares its group commits.
 extension SQLiteEventStore: DeliveryQueue {
+    /// What a write counted, read once it has committed.
+    private final class Counter: Sendable {
+        private let count = Mutex(0)
+        func add(_ n: Int) { count.withLock { $0 += n } }
+        var value: Int { count.withLock { $0 } }
+    }
+
     /// The most deliveries one claim returns.
     static let maxClaim = 500
     /// The events replayed per transaction.
@@ -84,31 +92,34 @@ extension SQLiteEventStore: DeliveryQueue {
         }
     }
 
-    public func deliveries(state: DeliveryState?, event: String?, limit: Int) async throws -> [DeliveryRecord] {
+    public func deliveries(matching query: DeliveryQuery) async throws -> [DeliveryRecord] {
         var conditions: [String] = []
         var binds: [SQLiteValue] = []
-        if let state {
-            conditions.append("d.state = ?")
-            binds.append(.text(state.rawValue))
+        func require(_ condition: String, _ value: SQLiteValue?) {
+            guard let value else { return }
+            conditions.append(condition)
+            binds.append(value)
         }
-        if let event {
-            conditions.append("d.event_id = ?")
-            binds.append(.text(event))
-        }
-        binds.append(.integer(limit))
+        require("d.state = ?", query.state.map { .text($0.rawValue) })
+        require("d.event_id = ?", query.event.map { .text($0) })
+        require("d.destination = ?", query.destination.map { .text($0) })
+        require(query.newestFirst ? "d.id < ?" : "d.id > ?", query.after.map { .integer(Int($0)) })
+        binds.append(.integer(query.limit))
         let sql = """
-            SELECT d.event_id, e.source, d.destination, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at
+            SELECT d.id, d.event_id, e.source, d.destination, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at
             FROM deliveries d JOIN events e ON e.id = d.event_id
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY d.id LIMIT ?
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY d.id \(query.newestFirst ? "DESC" : "") LIMIT ?
             """
         let rows = try await reader.run { [binds] db in try db.query(sql, binds) }
         return rows.compactMap { row in
-            guard let event = row.column("event_id")?.string, let source = row.column("source")?.string,
+            guard let id = row.column("id")?.integer, let event = row.column("event_id")?.string,
+                  let source = row.column("source")?.string,
                   let destination = row.column("destination")?.string,
                   let state = row.column("state")?.string.flatMap(DeliveryState.init),
                   let attempts = row.column("attempts")?.integer else { return nil }
             return DeliveryRecord(
-                event: event, source: source, destination: destination, state: state, attempts: attempts,
+                id: Int64(id), event: event, source: source, destination: destination, state: state, attempts: attempts,
                 lastStatus: row.column("last_status")?.integer, lastError: row.column("last_error")?.string,
                 nextAttemptAt: state == .pending ? row.column("next_attempt_at")?.integer.map(Date.init(millisecondsSince1970:)) : nil)
         }
@@ -157,8 +168,21 @@ extension SQLiteEventStore: DeliveryQueue {
         return queued
     }
 
+    public func requeue(_ events: [(id: String, source: String)], destinations: @escaping @Sendable (String) -> [String],
+                        onlyDead: Bool, now: Date) async throws -> Int {
+        var queued = 0
+        for start in stride(from: 0, to: events.count, by: Self.replayBatch) {
+            let pairs = events[start..<min(start + Self.replayBatch, events.count)].flatMap { event in
+                destinations(event.source).map { (event: event.id, destination: $0) }
+            }
+            queued += onlyDead ? try await requeueDead(pairs, now: now) : try await requeue(pairs, now: now)
+        }
+        return queued
+    }
+
     /// Creates or resets to pending the delivery of each (event, destination), due now.
-    private func requeue(_ pairs: [(event: String, destination: String)], now: Date) async throws {
+    @discardableResult
+    private func requeue(_ pairs: [(event: String, destination: String)], now: Date) async throws -> Int {
         let millis = now.millisecondsSince1970
         let binds = pairs.map { pair -> [SQLiteValue] in [.text(pair.event), .text(pair.destination), .integer(millis), .integer(millis)] }
         try await write { db in
@@ -170,6 +194,24 @@ extension SQLiteEventStore: DeliveryQueue {
                     """, bind)
             }
         }
+        return pairs.count
+    }
+
+    /// Resets to pending, due now, the delivery of each (event, destination) that is a dead letter.
+    private func requeueDead(_ pairs: [(event: String, destination: String)], now: Date) async throws -> Int {
+        let millis = now.millisecondsSince1970
+        let binds = pairs.map { pair -> [SQLiteValue] in [.integer(millis), .integer(millis), .text(pair.event), .text(pair.destination)] }
+        let reset = Counter()
+        try await write { db in
+            for bind in binds {
+                reset.add(try db.query("""
+                    UPDATE deliveries SET state = 'pending', attempts = 0, last_error = NULL, next_attempt_at = ?,
+                        enqueued_at = ?, replays = replays + 1
+                    WHERE event_id = ? AND destination = ? AND state = 'dead' RETURNING id
+                    """, bind).count)
+            }
+        }
+        return reset.value
     }
 
     private static func filter(_ selection: ReplaySelection) -> (String, [SQLiteValue]) {

@@ -4,8 +4,8 @@ import PosternCore
 import PosternStore
 
 /// `/admin/v1/events`: stored events by source, time, state, correlation id, idempotency key and a JSON body's field,
-/// newest first, a page at a time with a cursor; and `/admin/v1/events/{id}`: one event whole. As `AdminOpenAPI`
-/// describes them.
+/// newest first (or oldest first), a page at a time with a cursor; and `/admin/v1/events/{id}`: one event whole. As
+/// `AdminOpenAPI` describes them.
 struct EventsAPI: Sendable {
     let store: any EventStore & DeliveryQueue
 
@@ -20,35 +20,47 @@ struct EventsAPI: Sendable {
         @AlwaysWritten var nextCursor: String?
     }
 
-    func addRoutes(to v1: RouterGroup<BasicRequestContext>) {
+    func addRoutes(to v1: RouterGroup<AdminRequestContext>) {
         v1.get("/events") { request, _ in
-            let query: EventQuery
             switch Self.query(request.uri.queryParameters, now: Date()) {
-            case .success(let parsed): query = parsed
+            case .success(let query): return JSONResponse.encoded(status: 200, try await page(query))
             case .failure(let problem): return DeliveryAdmin.invalid(problem.description)
             }
-            let events = try await store.events(matching: query)
-            let next = events.count == query.limit ? events.last.map { EventCursor(after: $0).text } : nil
-            return JSONResponse.encoded(status: 200, Page(events: events, nextCursor: next))
         }
         v1.get("/events/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
-            guard let detail = try await store.event(id: id) else {
-                return JSONResponse.encoded(status: 404, AdminError(error: "not_found", message: "no event has the id \(id)"))
-            }
-            let document = EventDocument(detail, deliveries: try await store.deliveries(state: nil, event: id, limit: 1000),
-                                         attempts: try await store.attempts(event: id))
+            guard let document = try await document(id) else { return Self.notFound(id) }
             return JSONResponse.encoded(status: 200, document)
         }
+    }
+
+    func page(_ query: EventQuery) async throws -> Page {
+        let events = try await store.events(matching: query)
+        return Page(events: events, nextCursor: events.count == query.limit ? events.last.map { EventCursor(after: $0).text } : nil)
+    }
+
+    /// One event with its deliveries and attempts; nil when no event has the id.
+    func document(_ id: String) async throws -> EventDocument? {
+        guard let detail = try await store.event(id: id) else { return nil }
+        return EventDocument(detail, deliveries: try await store.deliveries(matching: DeliveryQuery(event: id, limit: 1000)),
+                             attempts: try await store.attempts(event: id))
+    }
+
+    static func notFound(_ id: String) -> Response {
+        JSONResponse.encoded(status: 404, AdminError(error: "not_found", message: "no event has the id \(id)"))
     }
 
     struct Problem: Error, CustomStringConvertible {
         var description: String
     }
 
-    /// The search a query string asks for; newest first, always.
+    /// The search a query string asks for; newest first unless `order=oldest`.
     static func query(_ parameters: Hummingbird.Parameters, now: Date) -> Result<EventQuery, Problem> {
         var query = EventQuery(newestFirst: true, limit: defaultLimit)
+        // Neither store can hold a NUL in text (PostgreSQL refuses one): no search can match it.
+        if parameters.contains(where: { $0.value.utf8.contains(0) }) {
+            return .failure(Problem(description: "a parameter holds a NUL character, which no stored text can"))
+        }
         // Given empty, a parameter is still given: `state=` is not a state, and `source=` a source no event has.
         func text(_ name: String) -> String? { parameters[Substring(name)].map(String.init) }
         do throws(Replayer.Problem) {
@@ -66,6 +78,10 @@ struct EventsAPI: Sendable {
             }
             query.state = parsed
         }
+        if let order = text("order") {
+            guard order == "newest" || order == "oldest" else { return .failure(Problem(description: "order must be newest or oldest")) }
+            query.newestFirst = order == "newest"
+        }
         if let limit = text("limit") {
             guard let number = Int(limit), (1...maxLimit).contains(number) else {
                 return .failure(Problem(description: "limit must be an integer from 1 to \(maxLimit)"))
@@ -80,7 +96,7 @@ struct EventsAPI: Sendable {
         case (nil, nil): break
         case (let field?, let value?):
             guard let match = BodyFieldMatch(pointer: field, value: value) else {
-                return .failure(Problem(description: "field must be a JSON pointer such as /sessionId"))
+                return .failure(Problem(description: "field must be a JSON pointer such as /sessionId, without quotes or control characters"))
             }
             query.bodyField = match
             query.since = query.since ?? now.addingTimeInterval(-bodySearchWindow)
@@ -88,5 +104,17 @@ struct EventsAPI: Sendable {
             return .failure(Problem(description: "field and value go together: field=/sessionId&value=abc"))
         }
         return .success(query)
+    }
+
+    /// The query string of a search's conditions (not its order, page size or cursor), times as Unix seconds with
+    /// milliseconds: `query` reads it back to the same search. Bulk replay's confirmation carries it.
+    static func searchParameters(_ query: EventQuery) -> String {
+        func seconds(_ date: Date) -> String { String(format: "%.3f", date.timeIntervalSince1970) }
+        var pairs: [(String, String?)] = [
+            ("source", query.source), ("since", query.since.map(seconds)), ("until", query.until.map(seconds)),
+            ("state", query.state?.rawValue), ("correlationId", query.correlationID), ("idempotencyKey", query.idempotencyKey),
+        ]
+        if let field = query.bodyField { pairs += [("field", field.pointer), ("value", field.value)] }
+        return pairs.compactMap { name, value in value.map { "\(name)=\($0.percentEncoded)" } }.joined(separator: "&")
     }
 }
