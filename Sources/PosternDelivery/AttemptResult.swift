@@ -63,6 +63,11 @@ public struct AttemptResult: Sendable, Equatable {
         }
     }
 
+    /// The summary, with the backend's `Retry-After` when it sent one: what the attempt history keeps.
+    public var summaryWithRetryAfter: String {
+        summary + (retryAfter.map { ", Retry-After \(Int(saturating: $0.seconds.rounded())) s" } ?? "")
+    }
+
     /// A short description for the attempt history: the status, or what went wrong.
     public var summary: String {
         switch failure {

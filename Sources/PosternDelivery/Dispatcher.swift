@@ -166,7 +166,7 @@ public actor Dispatcher: Service {
         advance(delivery) { $0.decide(verdict) }
         let record = DeliveryAttempt(destination: config.name, time: startedAt, status: result.status,
                                      latencyMs: (result.latency.seconds * 1_000_000).rounded() / 1000,
-                                     error: result.classification == .delivered ? nil : result.summary)
+                                     error: result.classification == .delivered ? nil : result.summaryWithRetryAfter)
         do {
             try await queue.finish(delivery, attempt: record, verdict: verdict, now: finishedAt)
             advance(delivery) { $0.recorded() }

@@ -1,9 +1,9 @@
 import Crypto
 
 /// Comparisons whose duration does not depend on where two secrets differ.
-enum ConstantTime {
+public enum ConstantTime {
     /// Equal bytes, compared without an early exit; lengths are public (a MAC's length is fixed by its algorithm).
-    static func equals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
+    public static func equals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
         var difference: UInt8 = 0
         for (x, y) in zip(a, b) { difference |= x ^ y }
@@ -11,7 +11,7 @@ enum ConstantTime {
     }
 
     /// Equal strings of any length: both sides are hashed first, so neither length nor content leaks.
-    static func equals(_ a: String, _ b: String) -> Bool {
+    public static func equals(_ a: String, _ b: String) -> Bool {
         equals(Array(SHA256.hash(data: Array(a.utf8))), Array(SHA256.hash(data: Array(b.utf8))))
     }
 

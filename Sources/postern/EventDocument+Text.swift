@@ -1,4 +1,5 @@
 import Foundation
+import PosternCore
 import PosternServer
 
 /// `postern events show` without `--json`: the event as text for a terminal, control characters escaped, JSON bodies
@@ -21,7 +22,9 @@ extension EventDocument {
         lines.append("")
         lines += headers.map { "\($0[0]): \($0[1])" }
         lines.append("")
-        let shownBody = body.map(Self.pretty) ?? "(\(bodyBase64?.count ?? 0) base64 characters; --json shows them)"
+        let contentType = headers.first { $0[0].lowercased() == "content-type" }?[1]
+        let shownBody = body.flatMap { BodyPrinter.pretty(Array($0.utf8), contentType: contentType) }
+            ?? "(\(bodyBase64?.count ?? 0) base64 characters; --json shows them)"
         lines += shownBody.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines.append("")
         if deliveries.isEmpty { lines.append("no destinations") }
@@ -34,13 +37,5 @@ extension EventDocument {
             }
         }
         return lines.map(\.escapingControlCharacters).joined(separator: "\n")
-    }
-
-    /// JSON indented for reading; any other text as it is.
-    static func pretty(_ text: String) -> String {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]),
-              let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]),
-              let pretty = String(data: data, encoding: .utf8) else { return text }
-        return pretty
     }
 }

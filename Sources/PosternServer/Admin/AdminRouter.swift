@@ -34,6 +34,7 @@ public enum AdminRouter {
                        confirmations: services.confirmations).addRoutes(to: v1)
             StatusAPI(store: store, live: services.live, history: services.observer.history, health: services.health)
                 .addRoutes(to: v1)
+            Console(services: services, store: store, sessions: services.consoleSessions).addRoutes(to: router)
         }
         DecisionsAPI(feed: services.observer.feed).addRoutes(to: admin.group("/v1"))
         return router

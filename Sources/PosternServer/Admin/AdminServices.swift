@@ -17,6 +17,8 @@ public struct AdminServices: Sendable {
     public var clock: WallClock
     /// Signs bulk replays' confirmation tokens and the console's sessions, with a key made at start.
     let confirmations = ReplayConfirmation()
+    /// The console's signed-in sessions.
+    let consoleSessions = ConsoleSessions()
 
     public init(live: LiveConfiguration, observer: DecisionObserver, readiness: Readiness, tlsReloader: TLSReloader? = nil,
                 configReloader: ConfigReloader? = nil, store: (any EventStore & DeliveryQueue)? = nil,

@@ -25,18 +25,23 @@ struct DecisionsAPI: Sendable {
     func addRoutes(to v1: RouterGroup<AdminRequestContext>) {
         v1.get("/decisions") { request, _ in
             let parameters = request.uri.queryParameters
-            let filter = Filter(source: parameters["source"].map(String.init), outcome: parameters["outcome"].map(String.init))
-            if let outcome = filter.outcome, outcome != "accepted" && outcome != "refused" {
-                return DeliveryAdmin.invalid("outcome must be accepted or refused")
-            }
-            let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!] ?? parameters["lastEventId"].map(String.init)
-            guard let (backlog, entries) = feed.subscribe(after: lastEventID) else {
-                return JSONResponse.encoded(status: 503, AdminError(error: "too_many_streams",
-                    message: "\(feed.maxSubscribers) decision streams are open already"))
-            }
-            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
-                            body: ResponseBody { writer in try await Self.stream(backlog, entries, filter, to: &writer) })
+            return stream(source: parameters["source"].map(String.init), outcome: parameters["outcome"].map(String.init),
+                          lastEventID: request.headers[HTTPField.Name("Last-Event-ID")!] ?? parameters["lastEventId"].map(String.init))
         }
+    }
+
+    /// The stream's answer, for the API and the console's live tail alike.
+    func stream(source: String?, outcome: String?, lastEventID: String?) -> Response {
+        if let outcome, outcome != "accepted" && outcome != "refused" {
+            return DeliveryAdmin.invalid("outcome must be accepted or refused")
+        }
+        guard let (backlog, entries) = feed.subscribe(after: lastEventID) else {
+            return JSONResponse.encoded(status: 503, AdminError(error: "too_many_streams",
+                message: "\(feed.maxSubscribers) decision streams are open already"))
+        }
+        let filter = Filter(source: source, outcome: outcome)
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                        body: ResponseBody { writer in try await Self.stream(backlog, entries, filter, to: &writer) })
     }
 
     private enum Message: Sendable {
