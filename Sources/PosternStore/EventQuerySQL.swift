@@ -11,9 +11,11 @@ struct EventQuerySQL {
 
     /// How each store reads a field of a JSON body.
     enum Dialect {
-        /// `json_extract` over the body as text, where it is valid JSON; the path as SQLite writes it (`$."a"[0]`).
+        /// `json_extract` over the body as text where it is valid JSON, else over a form body's fields
+        /// (`postern_form_json`); the path as SQLite writes it (`$."a"[0]`).
         case sqlite
-        /// `#>>` over the body as `jsonb` (`postern_jsonb`, NULL where it is not JSON); the path as a text array.
+        /// `#>>` over the body as `jsonb` (`postern_jsonb`, NULL where it is not JSON), else over a form body's
+        /// fields (`postern_form_jsonb`); the path as a text array.
         case postgres
     }
 
@@ -42,9 +44,11 @@ struct EventQuerySQL {
                     !token.isEmpty && token.allSatisfy(\.isASCIIDigitCharacter) ? path + "[\(token)]" : path + ".\"\(token)\""
                 }
                 let body = "CAST(e.body AS TEXT)"
-                add({ "CAST(CASE WHEN json_valid(\(body)) THEN json_extract(\(body), \($0)) END AS TEXT)" }, .text(path))
+                let document = "CASE WHEN json_valid(\(body)) THEN \(body) WHEN \(Self.isForm("LIKE")) THEN \(SQLiteFormFunction.name)(e.body) END"
+                add({ "CAST(json_extract(\(document), \($0)) AS TEXT)" }, .text(path))
             case .postgres:
-                add({ "postern_jsonb(e.body) #>> \($0)" }, .texts(field.tokens))
+                add({ "COALESCE(postern_jsonb(e.body), CASE WHEN \(Self.isForm("ILIKE")) THEN postern_form_jsonb(e.body) END) #>> \($0)" },
+                    .texts(field.tokens))
             }
             conditions[conditions.count - 1] += " = " + placeholder(parameters.count + 1)
             parameters.append(.text(field.value))
@@ -63,6 +67,12 @@ struct EventQuerySQL {
         case .delivered?: conditions.append("EXISTS (\(deliveries)) AND NOT EXISTS (\(deliveries) AND d.state <> 'delivered')")
         case nil: break
         }
+    }
+
+    /// Whether the event's kept `Content-Type` says it is a form, whatever its case (SQLite's `LIKE` ignores ASCII
+    /// case, PostgreSQL's `ILIKE` does): a plain-text body is not read as one.
+    static func isForm(_ like: String) -> String {
+        "e.headers \(like) '%\"application/x-www-form-urlencoded%'"
     }
 
     var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }

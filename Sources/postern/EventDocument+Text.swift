@@ -2,8 +2,8 @@ import Foundation
 import PosternCore
 import PosternServer
 
-/// `postern events show` without `--json`: the event as text for a terminal, control characters escaped, JSON bodies
-/// indented.
+/// `postern events show` without `--json`: the event as text for a terminal, control characters escaped, bodies
+/// laid out by `BodyPrinter`.
 extension EventDocument {
     var text: String {
         var lines = [

@@ -33,7 +33,7 @@ struct EventsCommand: AsyncParsableCommand {
         var idempotencyKey: String?
 
         @Option(name: .customLong("where"),
-                help: "Only JSON bodies whose field equals a value: /sessionId=abc (a JSON pointer; digits index arrays). Searches the last day unless --since says otherwise.")
+                help: "Only JSON or form bodies whose field equals a value: /sessionId=abc (a JSON pointer; digits index arrays). Searches the last day unless --since says otherwise.")
         var bodyField: BodyFieldMatch?
 
         @Flag(help: "Newest first.")

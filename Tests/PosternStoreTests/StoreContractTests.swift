@@ -103,6 +103,15 @@ struct StoreContractTests {
             source: "other", idempotencyKey: "n", correlationID: nil, receivedAt: now,
             headers: [], body: Array(#"{"payload":[{"type":"text"}],"n":3,"a/b":"slash"}"#.utf8),
             verification: Verification(scheme: "test"), callerAddress: nil)))
+        func stored(_ key: String, _ body: String, contentType: String) async throws -> String {
+            id(try await store.insert(IncomingEvent(
+                source: "other", idempotencyKey: key, correlationID: nil, receivedAt: now,
+                headers: [("Content-Type", contentType)], body: Array(body.utf8), verification: Verification(scheme: "test"),
+                callerAddress: nil)))
+        }
+        let form = try await stored("f", "From=%2B15551234&Body=hi+there&Tag=a&Tag=b%C3%A9", contentType: "Application/X-WWW-Form-Urlencoded; charset=utf-8")
+        _ = try await stored("t", "From=%2B15551234", contentType: "text/plain")
+        _ = try await stored("bad", "From=%2B15551234&x=%zz", contentType: "application/x-www-form-urlencoded")
         let claimed = try await store.claimDue(destination: "a", now: now.addingTimeInterval(10), limit: 2)
         #expect(claimed.map(\.eventID) == [ids[0], ids[1]])
         try await store.finish(claimed[0], attempt: DeliveryAttempt(destination: "a", time: now, status: 200, latencyMs: 1, error: nil),
@@ -135,13 +144,16 @@ struct StoreContractTests {
         #expect(try await found(EventQuery(state: .delivered)) == [ids[0]])
         #expect(try await found(EventQuery(state: .dead)) == [ids[1]])
         #expect(try await found(EventQuery(source: "s", state: .pending)) == [ids[2], ids[4], ids[5]])
-        #expect(try await found(EventQuery(state: .stored)).count == 3, "the event without destinations, and the other source's")
+        #expect(try await found(EventQuery(state: .stored)).count == 6, "the event without destinations, and the other source's")
         func field(_ text: String) async throws -> [String] { try await found(EventQuery(bodyField: BodyFieldMatch(text)!)) }
         #expect(try await field("/k=pending") == [ids[2]])
         #expect(try await field("/payload/0/type=text") == [nested])
         #expect(try await field("/n=3") == [nested])
         #expect(try await field("/a~1b=slash") == [nested])
         #expect(try await field("/k=nobody").isEmpty)
+        #expect(try await field("/From=+15551234") == [form], "a form's field, not a text body's nor a broken form's")
+        #expect(try await field("/Body=hi there") == [form])
+        #expect(try await field("/Tag/1=bé") == [form], "a repeated field is an array")
         #expect(try await found(EventQuery(source: "s", bodyField: BodyFieldMatch("/k=dead"), newestFirst: true)) == [ids[1]])
         #expect(try await found(EventQuery(correlationID: "c-pending")).count == 2)
         #expect(try await found(EventQuery(source: "s", correlationID: "c-pending")) == [ids[2]])

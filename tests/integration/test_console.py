@@ -163,6 +163,8 @@ def test_an_operator_finds_a_conversation_and_replays_its_dead_letters(gateway_f
 
     sms = requests.get(gateway.admin_url + "/admin/v1/events", params={"source": "twilio-sms"},
                        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=10).json()["events"][0]["id"]
+    browser.get(gateway.admin_url + "/console/events?field=%2FFrom&value=%2B15551234")
+    assert [row.find_elements(By.TAG_NAME, "td")[1].text for row in rows(browser, "results")] == [sms], "a form body's field"
     browser.get(gateway.admin_url + f"/console/events/{sms}")
     assert browser.find_element(By.ID, "body").text == "Body = Hi there\nFrom = +15551234"
 

@@ -11,7 +11,7 @@ public struct EventQuery: Sendable, Equatable {
     public var state: EventState?
     public var correlationID: String?
     public var idempotencyKey: String?
-    /// A field of the body equal to a value (JSON bodies).
+    /// A field of the body equal to a value (JSON and form bodies).
     public var bodyField: BodyFieldMatch?
     public var newestFirst = false
     public var limit = 1000
@@ -57,7 +57,8 @@ public struct EventCursor: Sendable, Equatable {
     public var text: String { "\(receivedAtMilliseconds).\(id)" }
 }
 
-/// A JSON body's field, by JSON pointer, equal to a value: `/sessionId` = `abc`. A token of digits is an array
+/// A body's field, by JSON pointer, equal to a value: `/sessionId` = `abc`. A form body is the object of its fields
+/// (`/From`; a repeated field an array: `/Tag/1`), as `FormBody` reads it. A token of digits is an array
 /// index (`/payload/0/type`). Strings compare as they are, numbers as their text (`/priority` = `3`).
 public struct BodyFieldMatch: Sendable, Equatable {
     public var tokens: [String]

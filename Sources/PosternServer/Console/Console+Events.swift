@@ -47,7 +47,7 @@ extension Console {
             \(input("correlationId", "Correlation id", "the conversation's session id"))\(input("idempotencyKey", "Idempotency key"))
             \(input("field", "Body field", "/sessionId"))\(input("value", "equals"))
             <button type="submit" id="search-button">Search</button></form>
-            <p class="hint">A body field is a JSON pointer into JSON bodies; it searches the last day unless Since says otherwise. The page's address is the search: share it.</p>
+            <p class="hint">A body field is a JSON pointer into JSON bodies, or a form field's name (/From); it searches the last day unless Since says otherwise. The page's address is the search: share it.</p>
             """
     }
 

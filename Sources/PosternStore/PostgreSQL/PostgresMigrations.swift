@@ -68,5 +68,59 @@ enum PostgresMigrations {
             $$
             """,
         ],
+        // Searching form bodies by field: `postern_form_jsonb` reads one as FormBody does (`+` a space, `%XX` a byte,
+        // UTF-8, a repeated name an array of its values), NULL where it is not a valid form.
+        [
+            """
+            CREATE FUNCTION postern_form_decode(encoded TEXT) RETURNS TEXT LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+            DECLARE
+                bytes BYTEA := ''::bytea;
+                i INT := 1;
+                c TEXT;
+            BEGIN
+                WHILE i <= length(encoded) LOOP
+                    c := substr(encoded, i, 1);
+                    IF c = '%' THEN
+                        IF substr(encoded, i + 1, 2) !~ '^[0-9A-Fa-f]{2}$' THEN RAISE EXCEPTION 'bad escape'; END IF;
+                        bytes := bytes || decode(substr(encoded, i + 1, 2), 'hex');
+                        i := i + 3;
+                    ELSE
+                        bytes := bytes || convert_to(CASE WHEN c = '+' THEN ' ' ELSE c END, 'UTF8');
+                        i := i + 1;
+                    END IF;
+                END LOOP;
+                RETURN convert_from(bytes, 'UTF8');
+            END
+            $$
+            """,
+            """
+            CREATE FUNCTION postern_form_jsonb(body BYTEA) RETURNS JSONB LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+            DECLARE
+                fields JSONB := '{}'::jsonb;
+                pair TEXT;
+                name TEXT;
+                value TEXT;
+                equals INT;
+            BEGIN
+                FOREACH pair IN ARRAY string_to_array(convert_from(body, 'UTF8'), '&') LOOP
+                    CONTINUE WHEN pair = '';
+                    equals := position('=' IN pair);
+                    name := postern_form_decode(CASE WHEN equals = 0 THEN pair ELSE substr(pair, 1, equals - 1) END);
+                    value := CASE WHEN equals = 0 THEN '' ELSE postern_form_decode(substr(pair, equals + 1)) END;
+                    IF NOT fields ? name THEN
+                        fields := fields || jsonb_build_object(name, value);
+                    ELSIF jsonb_typeof(fields -> name) = 'array' THEN
+                        fields := jsonb_set(fields, ARRAY[name], (fields -> name) || to_jsonb(value));
+                    ELSE
+                        fields := jsonb_set(fields, ARRAY[name], jsonb_build_array(fields -> name, value));
+                    END IF;
+                END LOOP;
+                RETURN fields;
+            EXCEPTION WHEN OTHERS THEN
+                RETURN NULL;
+            END
+            $$
+            """,
+        ],
     ]
 }

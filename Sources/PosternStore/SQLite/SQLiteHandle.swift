@@ -33,6 +33,7 @@ final class SQLiteHandle: @unchecked Sendable {
                     throw SQLiteFailure(code: code, message: "\(path): \(message)")
                 }
                 sqlite3_busy_timeout(db, 5000)
+                SQLiteFormFunction.register(db)
                 return OpaquePointerBox(pointer: db)
             }
             return SQLiteHandle(db: db.pointer, thread: thread)

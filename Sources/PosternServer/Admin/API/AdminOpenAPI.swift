@@ -25,7 +25,7 @@ enum AdminOpenAPI {
               {"name": "correlationId", "in": "query", "schema": {"$ref": "#/components/schemas/Text"}},
               {"name": "idempotencyKey", "in": "query", "schema": {"$ref": "#/components/schemas/Text"}},
               {"name": "match", "in": "query", "style": "form", "explode": true,
-               "description": "field (a JSON pointer into JSON bodies) equal to value, both given or neither; searches the last day unless since is given.",
+               "description": "field (a JSON pointer into JSON bodies, or a form field: /From) equal to value, both given or neither; searches the last day unless since is given.",
                "schema": {"type": "object", "required": ["field", "value"], "additionalProperties": false,
                           "properties": {"field": {"type": "string", "pattern": "^/[^\"\\u0000-\\u001f\\u007f-\\u009f]*$"}, "value": {"type": "string", "pattern": "^[^\\u0000]*$"}}}},
               {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["newest", "oldest"], "default": "newest"}},

@@ -3,7 +3,7 @@ import Hummingbird
 import PosternCore
 import PosternStore
 
-/// `/admin/v1/events`: stored events by source, time, state, correlation id, idempotency key and a JSON body's field,
+/// `/admin/v1/events`: stored events by source, time, state, correlation id, idempotency key and a body's field (JSON or form),
 /// newest first (or oldest first), a page at a time with a cursor; and `/admin/v1/events/{id}`: one event whole. As
 /// `AdminOpenAPI` describes them.
 struct EventsAPI: Sendable {
