@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PosternCore
-import PosternServer
+@testable import PosternServer
 import Testing
 
 /// The admin listener: health, metrics, the token, the dry-run verify endpoint and the audit summary.
@@ -131,5 +131,38 @@ struct AdminRouterTests {
             #expect(metrics.contains(#"postern_requests_total{outcome="refused",reason="missing_signature",source="gh"} 1"#))
             #expect(metrics.contains("postern_request_duration_seconds_count{source=\"gh\"} 2"))
         }
+    }
+}
+
+/// The OpenAPI document and the router in lock-step: every documented operation is served, and every `/admin/v1`
+/// resource the router knows is documented with the same methods.
+struct AdminOpenAPILockstepTests {
+    @Test func everyDocumentedOperationIsServedAndEveryResourceDocumented() async throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(AdminOpenAPI.document.utf8)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        let documented = Dictionary(uniqueKeysWithValues: paths.map { path, operations in
+            (path, Set(operations.keys.map { $0.uppercased() }))
+        })
+        let served = Dictionary(uniqueKeysWithValues: AdminRouter.v1Resources.map { resource in
+            (resource.pattern.replacingOccurrences(of: "*", with: "{id}"), Set(resource.methods.map(\.rawValue)).subtracting(["HEAD"]))
+        })
+        #expect(documented == served)
+
+        let gateway = try TestGateway(AdminRouterTests.yaml)
+        let store = try await gateway.openStore()
+        gateway.observer.feed.close()  // the stream then answers 503 at once instead of streaming for ever
+        let router = AdminRouter.make(AdminServices(live: gateway.live(), observer: gateway.observer, readiness: Readiness(), store: store))
+        try await Application(router: router).test(.router) { client in
+            for (path, methods) in documented {
+                for method in methods {
+                    let uri = path.replacingOccurrences(of: "{id}", with: "evt_none")
+                    let answer = try await client.execute(uri: uri, method: .init(method)!, headers: [.authorization: "Bearer admin-token"])
+                    let body = String(buffer: answer.body)
+                    #expect(answer.status != .methodNotAllowed, "\(method) \(path)")
+                    #expect(answer.status != .notFound || body.contains("not_found"), "\(method) \(path) is not routed: \(body)")
+                }
+            }
+        }
+        try await store.close()
     }
 }

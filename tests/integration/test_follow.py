@@ -9,14 +9,17 @@ import subprocess
 import threading
 import time
 
+import pytest
 import standardwebhooks
 
 from conftest import BINARY, secret
+from test_postgres import BASE_URL, fresh_database
 
 TOKEN = secret("follow-source-token")
 AUTH = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json", "X-Correlation-Id": "s-7"}
 ADMIN_TOKEN = secret("admin-token-it")
 LOCAL_SECRET = secret("whsec_" + "Zm9yd2FyZC1sb2NhbC1zaWduaW5nLXNlY3JldC0x")
+STORES = ["sqlite"] + (["postgres"] if BASE_URL else [])
 SOURCES = f"""
   - name: bot
     path: /bot
@@ -83,8 +86,9 @@ def test_tail_prints_decisions_from_the_configured_admin_api(gateway_factory):
     assert wrong.returncode == 1 and b"401" in wrong.stderr
 
 
-def test_forward_delivers_each_event_once_in_order_across_a_gateway_restart(gateway_factory, backend, tmp_path):
-    gateway = gateway_factory(SOURCES)
+@pytest.mark.parametrize("kind", STORES)
+def test_forward_delivers_each_event_once_in_order_across_a_gateway_restart(gateway_factory, backend, tmp_path, kind):
+    gateway = gateway_factory(SOURCES, store="sqlite:./events.db" if kind == "sqlite" else fresh_database())
     state = tmp_path / "forward.json"
 
     def forwarder():

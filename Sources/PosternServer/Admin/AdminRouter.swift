@@ -11,13 +11,7 @@ import PosternVerify
 public enum AdminRouter {
     public static func make(_ services: AdminServices) -> Router<AdminRequestContext> {
         let router = Router(context: AdminRequestContext.self)
-        let reads: [HTTPRequest.Method] = [.get, .head]
-        router.add(middleware: MethodGuard(resources: [
-            ("/admin/v1/events", reads), ("/admin/v1/events/*", reads), ("/admin/v1/events/*/replay", [.post]),
-            ("/admin/v1/replays", [.post]), ("/admin/v1/replays/preview", [.post]),
-            ("/admin/v1/deliveries", reads), ("/admin/v1/dead-letters", reads), ("/admin/v1/sources", reads),
-            ("/admin/v1/destinations", reads), ("/admin/v1/decisions", reads),
-        ]))
+        router.add(middleware: MethodGuard<AdminRequestContext>(resources: v1Resources))
         addProbes(to: router, services)
         router.get("/admin/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
@@ -39,6 +33,15 @@ public enum AdminRouter {
         DecisionsAPI(feed: services.observer.feed).addRoutes(to: admin.group("/v1"))
         return router
     }
+
+    /// Every `/admin/v1` resource and the methods it takes: the OpenAPI document's paths (a test holds the two in
+    /// lock-step), and what `MethodGuard` answers 405 for.
+    static let v1Resources: [(pattern: String, methods: [HTTPRequest.Method])] = [
+        ("/admin/v1/events", [.get, .head]), ("/admin/v1/events/*", [.get, .head]), ("/admin/v1/events/*/replay", [.post]),
+        ("/admin/v1/replays", [.post]), ("/admin/v1/replays/preview", [.post]),
+        ("/admin/v1/deliveries", [.get, .head]), ("/admin/v1/dead-letters", [.get, .head]), ("/admin/v1/sources", [.get, .head]),
+        ("/admin/v1/destinations", [.get, .head]), ("/admin/v1/decisions", [.get, .head]),
+    ]
 
     /// `/healthz`, `/readyz` and `/metrics`: open, for load balancers and scrapers.
     static func addProbes(to router: Router<AdminRequestContext>, _ services: AdminServices) {
