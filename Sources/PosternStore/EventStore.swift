@@ -8,6 +8,8 @@ public protocol EventStore: Sendable {
     func insert(_ event: IncomingEvent) async throws -> StoreOutcome
     /// The stored events a query selects, in the order received (or newest first).
     func events(matching query: EventQuery) async throws -> [StoredEvent]
+    /// How many stored events the query's conditions select, whatever its limit and cursor.
+    func count(matching query: EventQuery) async throws -> Int
     /// One stored event whole: its kept headers, body and verification; nil when there is none with that id.
     func event(id: String) async throws -> EventDetail?
     /// Finishes pending writes and closes the store.

@@ -169,6 +169,7 @@ struct UnavailableStore: EventStore {
     struct Down: Error {}
     func insert(_ event: IncomingEvent) async throws -> StoreOutcome { throw Down() }
     func events(matching query: EventQuery) async throws -> [StoredEvent] { throw Down() }
+    func count(matching query: EventQuery) async throws -> Int { throw Down() }
     func event(id: String) async throws -> EventDetail? { throw Down() }
     func prune(receivedBefore cutoff: Date, limit: Int) async throws -> Int { throw Down() }
     func close() async throws {}

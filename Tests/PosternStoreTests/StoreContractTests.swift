@@ -156,6 +156,9 @@ struct StoreContractTests {
         #expect(try await field("/Tag/1=bé") == [form], "a repeated field is an array")
         #expect(try await found(EventQuery(source: "s", bodyField: BodyFieldMatch("/k=dead"), newestFirst: true)) == [ids[1]])
         #expect(try await found(EventQuery(correlationID: "c-pending")).count == 2)
+        #expect(try await store.count(matching: EventQuery(correlationID: "c-pending", limit: 1, after: cursor)) == 2,
+                "a count is of every match, whatever the page")
+        #expect(try await store.count(matching: EventQuery(source: "s", state: .pending)) == 3)
         #expect(try await found(EventQuery(source: "s", correlationID: "c-pending")) == [ids[2]])
         #expect(try await found(EventQuery(idempotencyKey: "same-2")) == [sameTwo])
         #expect(try await store.events(matching: EventQuery(idempotencyKey: "dead")).first?.correlationId == "c-dead")

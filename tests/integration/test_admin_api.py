@@ -201,6 +201,8 @@ def test_events_by_conversation_and_body_field_with_cursor_pages(gateway_factory
             break
     assert sum(pages, []) == newest_first and [len(p) for p in pages] == [3, 3, 1]
 
+    assert v1(gateway, "/events", {"limit": 3}).json()["total"] is None, "counting every event is not cheap"
+    assert v1(gateway, "/events", {"correlationId": "s-1", "limit": 2}).json()["total"] == 4
     session = v1(gateway, "/events", {"correlationId": "s-1"}).json()["events"]
     assert [event["id"] for event in session] == newest_first[::2][::-1][::-1] == [sent[6], sent[4], sent[2], sent[0]]
     by_field = v1(gateway, "/events", {"field": "/sessionId", "value": "s-2"}).json()["events"]

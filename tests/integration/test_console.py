@@ -142,6 +142,7 @@ def test_an_operator_finds_a_conversation_and_replays_its_dead_letters(gateway_f
     find(browser, "#results")
     found = [row.find_elements(By.TAG_NAME, "td")[1].text for row in rows(browser, "results")]
     assert found == [sent[1], sent[0]], "newest first"
+    assert browser.find_element(By.ID, "total").text == "2 events match."
     shared = browser.current_url
     browser.get(gateway.admin_url + "/console/events?field=%2FsessionId&value=conv-7")
     assert [row.find_elements(By.TAG_NAME, "td")[1].text for row in rows(browser, "results")] == [sent[2]]

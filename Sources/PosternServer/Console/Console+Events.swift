@@ -20,7 +20,8 @@ extension Console {
                 [ConsolePage.time(event.receivedAt), "<a href=\"/console/events/\(event.id.percentEncoded)\">\(event.id.html)</a>",
                  event.source.html, event.correlationId.html, event.idempotencyKey.html]
             }
-            results = ConsolePage.table(["received", "event", "source", "correlation id", "idempotency key"], rows, id: "results")
+            results = (page.total.map { "<p id=\"total\">\($0) event\($0 == 1 ? "" : "s") match.</p>" } ?? "")
+                + ConsolePage.table(["received", "event", "source", "correlation id", "idempotency key"], rows, id: "results")
             if let next = page.nextCursor {
                 var query = given.filter { $0.key != "cursor" }.map { "\($0.key)=\(String($0.value).percentEncoded)" }
                 query.append("cursor=\(next.percentEncoded)")

@@ -130,6 +130,16 @@ public actor PostgresEventStore: EventStore {
         return events
     }
 
+    public func count(matching query: EventQuery) async throws -> Int {
+        var counted = query
+        counted.after = nil
+        let sql = EventQuerySQL(counted, dialect: .postgres)
+        let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::bigint FROM events e \(sql.whereClause)",
+                                                        binds: Self.bindings(sql.parameters)), logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
     public func event(id: String) async throws -> EventDetail? {
         let rows = try await client.query("""
             SELECT id, source, idempotency_key, received_at, correlation_id, headers, body, verification, caller, client_subject

@@ -118,6 +118,15 @@ public actor SQLiteEventStore: EventStore {
         return rows.compactMap(Self.storedEvent)
     }
 
+    public func count(matching query: EventQuery) async throws -> Int {
+        var counted = query
+        counted.after = nil
+        let sql = EventQuerySQL(counted, dialect: .sqlite)
+        let binds = sql.parameters.map(Self.value)
+        let text = "SELECT count(*) AS n FROM events e \(sql.whereClause)"
+        return try await reader.run { db in try db.query(text, binds).first?.column("n")?.integer ?? 0 }
+    }
+
     public func event(id: String) async throws -> EventDetail? {
         let rows = try await reader.run { db in
             try db.query("""

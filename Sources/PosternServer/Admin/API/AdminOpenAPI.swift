@@ -218,10 +218,11 @@ enum AdminOpenAPI {
             }
           },
           "EventPage": {
-            "type": "object", "required": ["events", "nextCursor"],
+            "type": "object", "required": ["events", "nextCursor", "total"],
             "properties": {
               "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
-              "nextCursor": {"type": ["string", "null"]}
+              "nextCursor": {"type": ["string", "null"]},
+              "total": {"type": ["integer", "null"], "description": "How many events the search matches: on a single page, or when it names a correlation id or an idempotency key without a body field; null where counting would read every event in the range"}
             }
           },
           "Verification": {

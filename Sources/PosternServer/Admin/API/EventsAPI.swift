@@ -14,10 +14,12 @@ struct EventsAPI: Sendable {
     /// How far back a search by body field reaches when `since` is not given: every body in the range is read.
     static let bodySearchWindow: TimeInterval = 86_400
 
-    /// A page of events, and the cursor of the next one (null on the last page).
+    /// A page of events, the cursor of the next one (null on the last page), and how many the search matches in
+    /// all where that is cheap to count (null otherwise).
     struct Page: Encodable {
         var events: [StoredEvent]
         @AlwaysWritten var nextCursor: String?
+        @AlwaysWritten var total: Int?
     }
 
     func addRoutes(to v1: RouterGroup<AdminRequestContext>) {
@@ -36,7 +38,15 @@ struct EventsAPI: Sendable {
 
     func page(_ query: EventQuery) async throws -> Page {
         let events = try await store.events(matching: query)
-        return Page(events: events, nextCursor: events.count == query.limit ? events.last.map { EventCursor(after: $0).text } : nil)
+        let next = events.count == query.limit ? events.last.map { EventCursor(after: $0).text } : nil
+        let total = next == nil && query.after == nil ? events.count : Self.isCheapToCount(query) ? try await store.count(matching: query) : nil
+        return Page(events: events, nextCursor: next, total: total)
+    }
+
+    /// Whether counting every match reads few rows: an index finds them by conversation or idempotency key, and no
+    /// body needs reading.
+    static func isCheapToCount(_ query: EventQuery) -> Bool {
+        (query.correlationID != nil || query.idempotencyKey != nil) && query.bodyField == nil
     }
 
     /// One event with its deliveries and attempts; nil when no event has the id.
