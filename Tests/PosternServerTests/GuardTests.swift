@@ -31,8 +31,7 @@ struct GuardTests {
         let store = try await gateway.openStore()
         let live = gateway.live(rateLimiter: RateLimiter(sources: gateway.sources.sources, elapsed: elapsed),
                                 callers: CallerResolver(trustedProxies: trusted ? [CIDR("127.0.0.1/32")!] : []))
-        let responder = IngestResponder(live: live, store: store, observer: gateway.observer, clock: WallClock { TestGateway.now })
-        try await Application(responder: responder).test(.live, body)
+        try await TestGateway.listening(Ingest(live: live, store: store, observer: gateway.observer, clock: WallClock { TestGateway.now }), body)
         try await store.close()
     }
 

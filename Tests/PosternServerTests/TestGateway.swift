@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTesting
 import Logging
 import PosternCore
-import PosternServer
+@testable import PosternServer
 import PosternStore
 import PosternVerify
 
@@ -39,10 +40,16 @@ struct TestGateway {
         try await SQLiteEventStore.open(path: directory.appendingPathComponent("events.db").path)
     }
 
-    /// Runs `body` against the webhook listener's responder, with the clock pinned at `now`.
+    /// Runs `body` against the webhook listener, with the clock pinned at `now`.
     func withIngest(store: any EventStore, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let responder = IngestResponder(live: live(), store: store, observer: observer, clock: WallClock { Self.now })
-        try await Application(responder: responder).test(.router, body)
+        try await Self.listening(Ingest(live: live(), store: store, observer: observer, clock: WallClock { Self.now }), body)
+    }
+
+    /// Runs `body` against a webhook listener's own channel (`IngestChannel`) on a loopback socket: Hummingbird's
+    /// test client connects to it as a sender would. (The application's router is never asked.)
+    static func listening(_ ingest: Ingest, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let server = HTTPServerBuilder { _ in IngestChannel(ingest: ingest, limits: ConnectionLimits(), tls: nil) }
+        try await Application(router: Router(), server: server).test(.live, body)
     }
 
     func auditLines() throws -> [[String: Any]] {

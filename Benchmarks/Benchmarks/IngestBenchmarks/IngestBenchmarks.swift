@@ -1,16 +1,15 @@
 import Benchmark
 import Foundation
 import HTTPTypes
-import Hummingbird
 import Logging
 import NIOCore
-import NIOEmbedded
 import PosternCore
 import PosternServer
 import PosternStore
 import PosternVerify
 
-/// The webhook listener's whole path in process, without sockets: route, guards, body, HMAC verification, JSON,
+/// The webhook listener's whole path in process, without sockets (`Ingest`'s begin and finish, as its channel handler
+/// calls them): route, guards, body, HMAC verification, JSON,
 /// schema, idempotency key, store, answer and audit — with a store that keeps nothing (the CPU of the path) and
 /// with SQLite at synchronous=FULL (64 requests at once, sharing group commits); and one SQLite commit of 64 events.
 
@@ -28,16 +27,32 @@ let yaml = """
 struct NullStore: EventStore {
     func insert(_ event: IncomingEvent) async throws -> StoreOutcome { .stored(id: "evt_bench") }
     func events(matching query: EventQuery) async throws -> [StoredEvent] { [] }
+    func count(matching query: EventQuery) async throws -> Int { 0 }
     func event(id: String) async throws -> EventDetail? { nil }
     func prune(receivedBefore cutoff: Date, limit: Int) async throws -> Int { 0 }
     func close() async throws {}
 }
 
-func responder(store: any EventStore) throws -> IngestResponder {
+func ingest(store: any EventStore) throws -> Ingest {
     let plan = try ConfigFile.load(text: yaml, baseDirectory: "/tmp", environment: [:])
     let observer = DecisionObserver(audit: try AuditLog(.file(path: "/dev/null")), metrics: Metrics(), summary: AuditSummary(),
                                     logger: Logger(label: "bench"))
-    return IngestResponder(live: LiveConfiguration(ServingConfiguration(plan)), store: store, observer: observer)
+    return Ingest(live: LiveConfiguration(ServingConfiguration(plan)), store: store, observer: observer)
+}
+
+/// A request as the listener's handler hands it over: its head, then its body.
+struct SignedRequest {
+    var head: HTTPRequest
+    var body: [UInt8]
+}
+
+let loopback = Ingest.Connection(peer: IPAddress("127.0.0.1"), identity: nil)
+
+extension Ingest {
+    func answer(_ request: SignedRequest) async -> Int {
+        guard case .admitted(let admitted) = begin(request.head, on: loopback) else { return 0 }
+        return await finish(admitted, body: .success(request.body)).status
+    }
 }
 
 let signer: HMACSigner = {
@@ -46,7 +61,7 @@ let signer: HMACSigner = {
 }()
 
 /// A freshly signed 1 KiB Cognigy flow event.
-func signedRequest(_ index: Int) -> Request {
+func signedRequest(_ index: Int) -> SignedRequest {
     let padding = String(repeating: "x", count: 860)
     let body = Array(#"{"event_id":"evt-\#(index)-\#(UUID().uuidString)","flow_name":"Order Status","channel":"webchat","timestamp":"2026-11-25T10:00:00Z","session_id":"s-1","payload_data":{"notes":"\#(padding)"}}"#.utf8)
     var fields = HTTPFields()
@@ -56,36 +71,34 @@ func signedRequest(_ index: Int) -> Request {
     }
     let head = HTTPRequest(method: .post, scheme: "http", authority: "127.0.0.1:8080", path: "/api/v1/cognigy/webhook",
                            headerFields: fields)
-    return Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: body)))
+    return SignedRequest(head: head, body: body)
 }
-
-let context = GatewayContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: Logger(label: "bench")))
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .mallocCountTotal, .throughput], maxDuration: .seconds(3))
 
     Benchmark("Ingest path in process, 1 KiB cognigy-webhook, no store") { benchmark in
-        let ingest = try responder(store: NullStore())
+        let ingest = try ingest(store: NullStore())
         let requests = (0..<benchmark.scaledIterations.count).map(signedRequest)
         benchmark.startMeasurement()
         for request in requests {
-            let response = try await ingest.respond(to: request, context: context)
-            precondition(response.status == .ok)
+            let status = await ingest.answer(request)
+            precondition(status == 200)
         }
     }
 
     Benchmark("Ingest path in process, 64 concurrent, SQLite FULL", configuration: .init(maxDuration: .seconds(5))) { benchmark in
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID().uuidString).db").path
         let store = try await SQLiteEventStore.open(path: path)
-        let ingest = try responder(store: store)
+        let ingest = try ingest(store: store)
         for _ in benchmark.scaledIterations {
             let requests = (0..<64).map(signedRequest)
             benchmark.startMeasurement()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for request in requests {
                     group.addTask {
-                        let status = try await ingest.respond(to: request, context: context).status
-                        precondition(status == .ok)
+                        let status = await ingest.answer(request)
+                        precondition(status == 200)
                     }
                 }
                 try await group.waitForAll()

@@ -1,5 +1,5 @@
 import Foundation
-import Hummingbird
+import NIOCore
 import PosternCore
 import PosternDelivery
 
@@ -18,7 +18,7 @@ public struct Fulfiller: Sendable {
 
     /// The answer, and how it was made (`upstream`, or `fallback: <why>`) for the audit line.
     func answer(_ event: IncomingEvent, id: String, document: JSONValue, respond: RespondConfig,
-                now: Date) async -> (response: Response, how: String) {
+                now: Date) async -> (answer: HTTPAnswer, how: String) {
         guard let name = respond.upstream, let upstream = destinations[name], let client else {
             return (Self.fallback(document, respond), "fallback: no upstream")
         }
@@ -27,7 +27,7 @@ public struct Fulfiller: Sendable {
                                    attempts: 0, enqueuedAt: now)
         switch await UpstreamCall.answer(delivery, upstream: upstream, within: respond.timeout, client: client, now: now) {
         case .success(let body):
-            return (JSONResponse.body(status: 200, ByteBuffer(bytes: body)), "upstream")
+            return (HTTPAnswer.json(status: 200, ByteBuffer(bytes: body)), "upstream")
         case .failure(let failure):
             return (Self.fallback(document, respond), "fallback: upstream \(failure.reason)")
         }
@@ -35,11 +35,11 @@ public struct Fulfiller: Sendable {
 
     /// The configured `fallbackAnswer`, or the request's `requestId`, the configured fallback actions, and the
     /// request's `context` echoed.
-    static func fallback(_ document: JSONValue, _ respond: RespondConfig) -> Response {
-        if let whole = respond.fallbackAnswer { return JSONResponse.body(status: 200, ByteBuffer(string: whole.jsonText)) }
+    static func fallback(_ document: JSONValue, _ respond: RespondConfig) -> HTTPAnswer {
+        if let whole = respond.fallbackAnswer { return HTTPAnswer.json(status: 200, ByteBuffer(string: whole.jsonText)) }
         var answer: [JSONKey: JSONValue] = ["payload": .array(respond.fallback)]
         answer["requestId"] = document.value(at: "/requestId") ?? .null
         if let context = document.value(at: "/context") { answer["context"] = context }
-        return JSONResponse.body(status: 200, ByteBuffer(string: JSONValue.object(answer).jsonText))
+        return HTTPAnswer.json(status: 200, ByteBuffer(string: JSONValue.object(answer).jsonText))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import NIOCore
+import NIOPosix
 import Logging
 import PosternCore
 import PosternDelivery
@@ -50,14 +51,15 @@ public struct Gateway {
                                     logger: logger)
         let configReloader = ConfigReloader(path: configPath ?? "", live: live, dispatcher: dispatcher, client: client,
                                             metrics: metrics, audit: audit, logger: logger, notifier: notifier)
+        let ingest = Ingest(live: live, store: store, observer: observer)
         let listeners = config.listeners.map { listener in
-            Application(responder: IngestResponder(live: live, store: store, observer: observer, isTLS: listener.tls != nil),
-                        server: serverBuilder(listener, reloader),
-                        configuration: .init(address: .hostname(listener.address.host, port: listener.address.port),
-                                             serverName: nil,
-                                             availableConnectionsDelegate: MaximumAvailableConnections(config.connections.maxConnections)),
-                        onServerRunning: { _ in gate.arrive() },
-                        logger: logger)
+            Server(childChannelSetup: IngestChannel(ingest: ingest, limits: config.connections,
+                                                    tls: reloader.stores[listener.address.description]),
+                   configuration: .init(address: .hostname(listener.address.host, port: listener.address.port),
+                                        availableConnectionsDelegate: MaximumAvailableConnections(config.connections.maxConnections)),
+                   onServerRunning: { _ in gate.arrive() },
+                   eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                   logger: logger)
         }
         let admin = Application(
             router: AdminRouter.make(AdminServices(
@@ -96,11 +98,6 @@ public struct Gateway {
         await client.shutdown()
         try await store.close()
         logger.info("postern stopped; store closed")
-    }
-
-    private func serverBuilder(_ listener: ListenerConfig, _ reloader: TLSReloader) -> HTTPServerBuilder {
-        guard let store = reloader.stores[listener.address.description] else { return .timedHTTP1(config.connections) }
-        return .reloadableTLS(store, limits: config.connections)
     }
 
     private func openStore(metrics: Metrics, doorbell: Doorbell) async throws -> any EventStore & DeliveryQueue {

@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 import PosternCore
 
-/// HTTP/1.1 with Postern's connection limits: header and body deadlines, and the idle keep-alive timeout.
+/// The admin listener's HTTP/1.1 (Hummingbird's) with Postern's connection limits: header and body deadlines, and
+/// the idle keep-alive timeout.
 struct TimedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
 
@@ -38,12 +39,5 @@ extension HTTPServerBuilder {
     /// Plain HTTP/1.1 under the connection limits.
     static func timedHTTP1(_ limits: ConnectionLimits) -> HTTPServerBuilder {
         .init { responder in TimedHTTP1Channel(responder: responder, limits: limits) }
-    }
-
-    /// HTTP/1.1 over TLS, under the connection limits, with a TLS context that can be reloaded.
-    static func reloadableTLS(_ store: TLSContextStore, limits: ConnectionLimits) -> HTTPServerBuilder {
-        .init { responder in
-            ReloadableTLSChannel(store: store, base: TimedHTTP1Channel(responder: responder, limits: limits))
-        }
     }
 }

@@ -13,7 +13,7 @@ struct AdminAccess: RouterMiddleware {
     func handle(_ request: Request, context: AdminRequestContext,
                 next: (Request, AdminRequestContext) async throws -> Response) async throws -> Response {
         var context = context
-        let identity = tokens().identity(RequestHeaders(request))
+        let identity = tokens().identity(RequestHeaders(request.head))
         context.identity = identity
         let response: Response
         if identity == nil {

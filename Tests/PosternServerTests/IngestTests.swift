@@ -9,8 +9,8 @@ import PosternStore
 import SQLiteNIO
 import Testing
 
-/// Every answer of the webhook listener, through the real responder and a real SQLite store.
-struct IngestResponderTests {
+/// Every answer of the webhook listener, through its own channel on a socket and a real SQLite store.
+struct IngestTests {
     static let yaml = """
         sources:
           - name: flow

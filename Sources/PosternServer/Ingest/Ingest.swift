@@ -1,0 +1,223 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import PosternCore
+import PosternDelivery
+import PosternStore
+import Tracing
+
+/// The webhook listener's work, apart from the transport: `begin` takes a request's head and applies the source's
+/// guards (path, method, client certificate, allowed addresses, a caller flooding refused requests, a declared body
+/// too large); `finish` takes the body, runs the intake checks with the rate limit spent once verification passes,
+/// stores the event, answers, and records the decision in the audit log, the metrics and the live feed.
+public struct Ingest: Sendable {
+    /// The sources and everything else a reload changes; each request reads it once, when it starts.
+    let live: LiveConfiguration
+    let store: any EventStore
+    let observer: DecisionObserver
+    let clock: WallClock
+
+    public init(live: LiveConfiguration, store: any EventStore, observer: DecisionObserver, clock: WallClock = .system) {
+        self.live = live
+        self.store = store
+        self.observer = observer
+        self.clock = clock
+    }
+
+    /// A request whose head passed its source's guards, waiting for its body.
+    public struct Admitted: Sendable {
+        let serving: ServingConfiguration
+        public let source: Source
+        let head: HTTPRequest
+        let path: String
+        let query: String?
+        let caller: IPAddress?
+        var decision: Decision
+        let started: ContinuousClock.Instant
+        let span: any Span
+    }
+
+    /// What the head led to: a refusal answered at once, or a request admitted to send its body.
+    public enum Begun: Sendable {
+        case answered(HTTPAnswer)
+        case admitted(Admitted)
+    }
+
+    /// The connection a request came on: the peer's address, and the verified client certificate (TLS only).
+    public struct Connection: Sendable {
+        public var peer: IPAddress?
+        public var identity: ClientIdentity?
+
+        public init(peer: IPAddress?, identity: ClientIdentity?) {
+            self.peer = peer
+            self.identity = identity
+        }
+    }
+
+    public func begin(_ head: HTTPRequest, on connection: Connection) -> Begun {
+        let started = ContinuousClock.now
+        // In flight to the end under the configuration it started with, whatever a reload swaps in meanwhile.
+        let serving = live.current
+        let (path, query) = Self.split(head.path ?? "/")
+        let caller = serving.callers.caller(peer: connection.peer, forwardedFor: head.headerFields[values: Self.forwardedFor])
+        var decision = Decision(time: clock.now, method: head.method.rawValue, path: path, caller: caller?.description)
+        decision.clientIdentity = connection.identity
+        // One server span per request, continuing the caller's `traceparent` (a no-op unless `tracing:` is set).
+        let span = InstrumentationSystem.tracer.startSpan(head.method.rawValue, context: Self.traceContext(head.headerFields),
+                                                          ofKind: .server)
+        switch serving.guards.check(path: path, method: head.method.rawValue, caller: caller,
+                                    identity: decision.clientIdentity, contentLength: head.headerFields[.contentLength]) {
+        case .admitted(let source):
+            decision.source = source.name
+            return .admitted(Admitted(serving: serving, source: source, head: head, path: path, query: query, caller: caller,
+                                      decision: decision, started: started, span: span))
+        case .refused(let refusal, let named):
+            decision.source = named?.name
+            if refusal.reason == .bodyTooLarge, let named { serving.rateLimiter.recordRefusal(named.name, caller: caller) }
+            let answer = Self.refuse(refusal, &decision)
+            record(decision, span: span, started: started, route: named?.config.path)
+            return .answered(answer)
+        }
+    }
+
+    /// The body read whole, or the refusal that ended reading it (too large, cut short).
+    public func finish(_ admitted: Admitted, body: Result<[UInt8], Refusal>) async -> HTTPAnswer {
+        let (answer, decision) = await ServiceContext.withValue(admitted.span.context) { () async -> (HTTPAnswer, Decision) in
+            var decision = admitted.decision
+            let answer = await self.answer(admitted, body: body, &decision)
+            return (answer, decision)
+        }
+        record(decision, span: admitted.span, started: admitted.started, route: admitted.source.config.path)
+        return answer
+    }
+
+    private func record(_ decision: Decision, span: any Span, started: ContinuousClock.Instant, route: String?) {
+        var decision = decision
+        Self.describe(decision, in: span, route: route)
+        span.end()
+        decision.latency = ContinuousClock.now - started
+        observer.record(decision)
+    }
+
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+
+    /// A request target's path and query.
+    static func split(_ target: String) -> (path: String, query: String?) {
+        guard let mark = target.firstIndex(of: "?") else { return (target, nil) }
+        return (String(target[..<mark]), String(target[target.index(after: mark)...]))
+    }
+
+    /// The caller's trace context, from its `traceparent` and `tracestate` headers.
+    static func traceContext(_ headers: HTTPFields) -> ServiceContext {
+        TraceHeaders.context(from: traceFields.compactMap { field in headers[field].map { (field.canonicalName, $0) } })
+    }
+
+    static let traceFields = TraceHeaders.names.sorted().map { HTTPField.Name($0)! }
+
+    /// What the span records of a decision: never a secret, a signature, a header's value or the body.
+    static func describe(_ decision: Decision, in span: any Span, route: String?) {
+        if let route { span.operationName = "\(decision.method) \(route)" }
+        span.attributes["http.request.method"] = decision.method
+        span.attributes["http.response.status_code"] = decision.status
+        if let route { span.attributes["http.route"] = route }
+        if let source = decision.source { span.attributes["postern.source"] = source }
+        span.attributes["postern.reason"] = decision.reason.rawValue
+        if let id = decision.eventID { span.attributes["postern.event_id"] = id }
+        if let caller = decision.caller { span.attributes["client.address"] = caller }
+        if decision.status >= 500 { span.setStatus(SpanStatus(code: .error)) }
+    }
+
+    private func answer(_ admitted: Admitted, body: Result<[UInt8], Refusal>, _ decision: inout Decision) async -> HTTPAnswer {
+        let (source, caller, rateLimiter) = (admitted.source, admitted.caller, admitted.serving.rateLimiter)
+        let bytes: [UInt8]
+        switch body {
+        case .success(let read): bytes = read
+        case .failure(let refusal):
+            rateLimiter.recordRefusal(source.name, caller: caller)
+            return Self.refuse(refusal, &decision)
+        }
+        let headers = RequestHeaders(admitted.head)
+        let received = WebhookRequest(method: admitted.head.method.rawValue, path: admitted.path, query: admitted.query,
+                                      headers: headers, body: bytes)
+        let verified = withSpan("verify") { _ in Intake.verify(source, received, now: decision.time) }
+        let intake = verified.flatMap { verification in
+            withSpan("parse") { _ in Intake.parse(source, received, verification: verification) }
+        }
+        if case .failure(let refusal) = intake, refusal.isVerificationFailure {
+            rateLimiter.recordRefusal(source.name, caller: caller)
+            return Self.refuse(refusal, &decision)
+        }
+        // Verified: only now does the request spend the source's budget.
+        if let limited = rateLimiter.admit(source.name) { return Self.refuse(limited, &decision) }
+        let checked: CheckedRequest
+        switch intake {
+        case .success(let request): checked = request
+        case .failure(let refusal): return Self.refuse(refusal, &decision)
+        }
+        decision.correlationID = checked.correlationID
+        decision.verification = checked.verification
+        let event = IncomingEvent(
+            source: source.name, idempotencyKey: checked.idempotencyKey, correlationID: checked.correlationID,
+            receivedAt: decision.time, headers: Self.storedHeaders(source.keptHeaders(headers)), body: bytes,
+            verification: checked.verification, callerAddress: decision.caller,
+            clientSubject: decision.clientIdentity?.subject, destinations: source.queuedDestinations)
+        return await store(event, source: source, document: checked.document, fulfiller: admitted.serving.fulfiller, &decision)
+    }
+
+    /// The headers kept with the event, its trace context replaced by this request's span's, so that deliveries
+    /// continue the request's trace (as they are, when tracing is off).
+    static func storedHeaders(_ kept: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        let propagated = TraceHeaders.headers(for: ServiceContext.current ?? .topLevel)
+        guard !propagated.isEmpty else { return kept }
+        return kept.filter { !TraceHeaders.names.contains($0.name.lowercased()) } + propagated
+    }
+
+    private func store(_ event: IncomingEvent, source: Source, document: JSONValue?, fulfiller: Fulfiller,
+                       _ decision: inout Decision) async -> HTTPAnswer {
+        let outcome: StoreOutcome
+        do {
+            outcome = try await withSpan("commit") { _ in try await store.insert(event) }
+        } catch {
+            observer.logger.error("store insert failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
+            return Self.refuse(Refusal(.storeUnavailable, "the event could not be stored; retry later", retryAfter: 5), &decision)
+        }
+        switch outcome {
+        case .stored(let id):
+            decision.reason = .accepted
+            decision.status = 200
+            decision.eventID = id
+            if let respond = source.config.respond {
+                let (answer, how) = await fulfiller.answer(event, id: id, document: document ?? .object([:]), respond: respond, now: clock.now)
+                decision.answer = how
+                return answer
+            }
+            if let answer = source.config.answer { return configured(answer, id: id, event: event, document: document, &decision) }
+            return HTTPAnswer.status(200, "accepted", id: id)
+        case .duplicate(let id):
+            decision.reason = .duplicate
+            decision.status = source.config.onDuplicate.rawValue
+            decision.eventID = id
+            if source.config.onDuplicate == .ok, let answer = source.config.answer {
+                return configured(answer, id: id, event: event, document: document, &decision)
+            }
+            return HTTPAnswer.status(source.config.onDuplicate.rawValue, "duplicate", id: id)
+        }
+    }
+
+    /// The source's `answer`, its placeholders filled for this event (a duplicate's id is the stored event's).
+    private func configured(_ answer: AnswerConfig, id: String, event: IncomingEvent, document: JSONValue?,
+                            _ decision: inout Decision) -> HTTPAnswer {
+        decision.status = answer.status
+        guard answer.status != 204 else { return HTTPAnswer(status: 204) }
+        let values = AnswerTemplate.Values(id: id, correlationID: event.correlationID ?? "", receivedAt: event.receivedAt,
+                                           document: document)
+        return HTTPAnswer(status: answer.status, headers: [.contentType: answer.contentType],
+                          body: ByteBuffer(string: answer.body.render(values, escaping: answer.escaping)))
+    }
+
+    static func refuse(_ refusal: Refusal, _ decision: inout Decision) -> HTTPAnswer {
+        decision.reason = refusal.reason
+        decision.status = refusal.reason.status
+        return HTTPAnswer.refusal(refusal)
+    }
+}
