@@ -9,24 +9,41 @@ public final class DecisionFeed: Sendable {
     /// One decision as the stream shows it.
     public struct Entry: Sendable, Encodable {
         /// `<process start>-<sequence>`: a different process never reuses an id, so a resume across a restart
-        /// is seen for what it is.
-        public var id: String
+        /// is seen for what it is. Written when the entry is sent, not when it is kept.
+        public var id: String { "\(epoch)-\(sequence)" }
+        let epoch: String
         var sequence: UInt64
         public var time: Date
         /// `accepted` or `refused`.
         public var outcome: String
         public var reason: String
         public var status: Int
-        @AlwaysWritten public var source: String?
-        @AlwaysWritten public var caller: String?
+        public var source: String?
+        public var caller: String?
         public var method: String
         public var path: String
         public var latencyMs: Double
-        @AlwaysWritten public var eventId: String?
-        @AlwaysWritten public var correlationId: String?
+        public var eventId: String?
+        public var correlationId: String?
 
         enum CodingKeys: String, CodingKey {
             case id, time, outcome, reason, status, source, caller, method, path, latencyMs, eventId, correlationId
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(time, forKey: .time)
+            try container.encode(outcome, forKey: .outcome)
+            try container.encode(reason, forKey: .reason)
+            try container.encode(status, forKey: .status)
+            try container.encode(source, forKey: .source)
+            try container.encode(caller, forKey: .caller)
+            try container.encode(method, forKey: .method)
+            try container.encode(path, forKey: .path)
+            try container.encode(latencyMs, forKey: .latencyMs)
+            try container.encode(eventId, forKey: .eventId)
+            try container.encode(correlationId, forKey: .correlationId)
         }
     }
 
@@ -62,7 +79,7 @@ public final class DecisionFeed: Sendable {
         state.withLock { state in
             guard !state.closed else { return }
             let entry = Entry(
-                id: "\(epoch)-\(state.next)", sequence: state.next, time: decision.time,
+                epoch: epoch, sequence: state.next, time: decision.time,
                 outcome: decision.reason.isSuccess ? "accepted" : "refused", reason: decision.reason.rawValue,
                 status: decision.status, source: decision.source, caller: decision.caller, method: decision.method,
                 path: decision.path, latencyMs: (decision.latency.seconds * 1_000_000).rounded() / 1000,

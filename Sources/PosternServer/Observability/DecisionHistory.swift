@@ -25,12 +25,12 @@ public final class DecisionHistory: Sendable {
 
     func record(source: String, reason: ReasonCode, at time: Date) {
         let minute = Self.minute(time)
+        let slot = minute % Self.minutes
         buckets.withLock { all in
-            var ring = all[source] ?? Array(repeating: Bucket(minute: -1), count: Self.minutes)
-            let slot = minute % Self.minutes
-            if ring[slot].minute != minute { ring[slot] = Bucket(minute: minute) }
-            ring[slot].reasons[reason.rawValue, default: 0] += 1
-            all[source] = ring
+            if all[source] == nil { all[source] = Array(repeating: Bucket(minute: -1), count: Self.minutes) }
+            // In place: the ring is not copied (a copy of its 1,440 buckets per request showed in the profile).
+            if all[source]?[slot].minute != minute { all[source]?[slot] = Bucket(minute: minute) }
+            all[source]?[slot].reasons[reason.rawValue, default: 0] += 1
         }
     }
 
