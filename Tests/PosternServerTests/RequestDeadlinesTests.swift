@@ -21,22 +21,34 @@ struct RequestDeadlinesTests {
         var machine = deadlines()
         _ = machine.connectionStarted(now: 0)
         _ = machine.headReceived(now: 1 * second)
-        machine.requestEnded()
+        #expect(machine.requestEnded(now: 2 * second) == .none)
         #expect(machine.phase == .handling && machine.deadline == nil)
         #expect(machine.timerFired(now: 10 * second) == .none)
         #expect(machine.bytesArrived(now: 11 * second) == .none, "bytes while handling start no new request")
-        machine.responseEnded()
+        #expect(machine.responseEnded(now: 12 * second) == .none)
         #expect(machine.phase == .betweenRequests)
         #expect(machine.bytesArrived(now: 50 * second) == .schedule(at: 60 * second), "the next head is due from its first byte")
+    }
+
+    @Test func anIdleTimeoutRunsFromTheLastAnswerToTheNextRequest() {
+        var machine = RequestDeadlines(headerTimeout: .seconds(10), bodyTimeout: .seconds(30), idleTimeout: .seconds(60))
+        _ = machine.connectionStarted(now: 0)
+        _ = machine.headReceived(now: 1 * second)
+        _ = machine.requestEnded(now: 2 * second)
+        #expect(machine.timerFired(now: 10 * second) == .none, "nothing is due while the request is handled")
+        #expect(machine.responseEnded(now: 100 * second) == .schedule(at: 160 * second))
+        #expect(machine.timerFired(now: 160 * second) == .close, "idle for the whole timeout")
+        _ = machine.bytesArrived(now: 200 * second)
+        #expect(machine.phase == .readingHead && machine.deadline == 210 * second)
     }
 
     @Test func anEarlyAnswerClosesTheCycleAtTheRequestsEnd() {
         var machine = deadlines()
         _ = machine.connectionStarted(now: 0)
         _ = machine.headReceived(now: 0)
-        machine.responseEnded()
+        _ = machine.responseEnded(now: 0)
         #expect(machine.phase == .readingBody, "the body is still due after a refusal is sent")
-        machine.requestEnded()
+        _ = machine.requestEnded(now: 0)
         #expect(machine.phase == .betweenRequests && machine.deadline == nil)
     }
 

@@ -113,3 +113,14 @@ def test_a_chunked_body_within_the_limit_is_stored_whole(gateway_factory):
         connection.sendall(request(chunked, framing="Transfer-Encoding: chunked\r\n"))
         (status, _, _), = read_answers(connection, 1)[0]
     assert status == 200 and stored(gateway) == ["c-1"]
+
+
+def test_an_idle_keep_alive_connection_is_closed_at_the_idle_timeout(gateway_factory):
+    gateway = gateway_factory(SOURCE, "connections: {headerTimeout: 5, bodyTimeout: 5, idleTimeout: 1}\n")
+    with socket.create_connection(("127.0.0.1", gateway.port)) as connection:
+        connection.sendall(request(json.dumps({"id": "i-1"})))
+        assert read_answers(connection, 1)[0][0][0] == 200
+        started = time.monotonic()
+        connection.settimeout(5)
+        assert connection.recv(1) == b"", "closed by the gateway"
+        assert 0.8 < time.monotonic() - started < 3

@@ -123,13 +123,4 @@ final class IngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
     }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // Idle between requests for `connections.idleTimeout`: the keep-alive connection is closed.
-        if event is IdleStateHandler.IdleStateEvent, case .idle = state {
-            context.close(promise: nil)
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
 }

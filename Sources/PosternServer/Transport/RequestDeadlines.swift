@@ -1,6 +1,8 @@
 /// The request deadlines of one connection as a value, with no NIO in it: events in, what to do out. The head must
 /// arrive within the header timeout (from the connection's start, or the first byte of the next request), the body
-/// within the body timeout of its head; a deadline holds while reading only. One timer follows the deadline lazily:
+/// within the body timeout of its head; with an idle timeout, the next request must begin within it of the last
+/// answer. A deadline holds while reading and idling only, never while a request is handled. One timer follows the
+/// deadline lazily:
 /// when the deadline moves later, the timer is left to fire and is then set again for the moved deadline, so a
 /// keep-alive connection does not schedule and cancel a timer for every request. Times are nanoseconds on a
 /// monotonic clock, passed in.
@@ -23,6 +25,8 @@ struct RequestDeadlines: Sendable {
 
     let headerTimeout: UInt64
     let bodyTimeout: UInt64
+    /// Nil where something else closes idle connections (Hummingbird, on the admin listener).
+    let idleTimeout: UInt64?
     private(set) var phase = Phase.betweenRequests
     /// When the current head or body must have arrived; nil while handling or between requests.
     private(set) var deadline: UInt64?
@@ -31,9 +35,10 @@ struct RequestDeadlines: Sendable {
     /// The response ended before the request did (an early refusal); the request's end then closes the cycle.
     private var answeredEarly = false
 
-    init(headerTimeout: Duration, bodyTimeout: Duration) {
+    init(headerTimeout: Duration, bodyTimeout: Duration, idleTimeout: Duration? = nil) {
         self.headerTimeout = headerTimeout.nanoseconds
         self.bodyTimeout = bodyTimeout.nanoseconds
+        self.idleTimeout = idleTimeout?.nanoseconds
     }
 
     mutating func connectionStarted(now: UInt64) -> Action {
@@ -50,18 +55,23 @@ struct RequestDeadlines: Sendable {
         enter(.readingBody, due: now + bodyTimeout)
     }
 
-    mutating func requestEnded() {
+    mutating func requestEnded(now: UInt64) -> Action {
         deadline = nil
-        phase = answeredEarly ? .betweenRequests : .handling
-        answeredEarly = false
+        defer { answeredEarly = false }
+        guard answeredEarly else {
+            phase = .handling
+            return .none
+        }
+        return idle(now: now)
     }
 
-    mutating func responseEnded() {
+    mutating func responseEnded(now: UInt64) -> Action {
         switch phase {
-        case .handling: phase = .betweenRequests
+        case .handling: return idle(now: now)
         case .readingBody: answeredEarly = true
         case .readingHead, .betweenRequests: break
         }
+        return .none
     }
 
     mutating func timerFired(now: UInt64) -> Action {
@@ -77,6 +87,15 @@ struct RequestDeadlines: Sendable {
         phase = .handling
         deadline = nil
         timerAt = nil
+    }
+
+    /// Between requests: the idle deadline, if there is one.
+    private mutating func idle(now: UInt64) -> Action {
+        guard let idleTimeout else {
+            phase = .betweenRequests
+            return .none
+        }
+        return enter(.betweenRequests, due: now + idleTimeout)
     }
 
     private mutating func enter(_ reading: Phase, due: UInt64) -> Action {

@@ -15,8 +15,10 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var context: ChannelHandlerContext?
     private var timer: Scheduled<Void>?
 
-    init(limits: ConnectionLimits) {
-        deadlines = RequestDeadlines(headerTimeout: limits.headerTimeout, bodyTimeout: limits.bodyTimeout)
+    /// `closesIdle`: also close a connection idle between requests for the idle timeout.
+    init(limits: ConnectionLimits, closesIdle: Bool = false) {
+        deadlines = RequestDeadlines(headerTimeout: limits.headerTimeout, bodyTimeout: limits.bodyTimeout,
+                                     idleTimeout: closesIdle ? limits.idleTimeout : nil)
     }
 
     private static var now: UInt64 { NIODeadline.now().uptimeNanoseconds }
@@ -41,14 +43,14 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head: perform(deadlines.headReceived(now: Self.now))
-        case .end: deadlines.requestEnded()
+        case .end: perform(deadlines.requestEnded(now: Self.now))
         case .body: break
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { deadlines.responseEnded() }
+        if case .end = unwrapOutboundIn(data) { perform(deadlines.responseEnded(now: Self.now)) }
         context.write(data, promise: promise)
     }
 
