@@ -8,8 +8,9 @@ import Tracing
 
 /// The webhook listener's work, apart from the transport: `begin` takes a request's head and applies the source's
 /// guards (path, method, client certificate, allowed addresses, a caller flooding refused requests, a declared body
-/// too large); `finish` takes the body, runs the intake checks with the rate limit spent once verification passes,
-/// stores the event, answers, and records the decision in the audit log, the metrics and the live feed.
+/// too large); `check` takes the body and runs the intake checks with the rate limit spent once verification
+/// passes; `store` stores the event and answers. Each decision is recorded in the audit log, the metrics and the
+/// live feed.
 public struct Ingest: Sendable {
     /// The sources and everything else a reload changes; each request reads it once, when it starts.
     let live: LiveConfiguration
@@ -80,15 +81,55 @@ public struct Ingest: Sendable {
         }
     }
 
-    /// The body read whole, or the refusal that ended reading it (too large, cut short).
-    public func finish(_ admitted: Admitted, body: Result<[UInt8], Refusal>) async -> HTTPAnswer {
+    /// A request checked whole and to be stored: its event, the parsed body, and the decision so far.
+    public struct Storing: Sendable {
+        let admitted: Admitted
+        let event: IncomingEvent
+        let document: JSONValue?
+        var decision: Decision
+    }
+
+    /// What the whole request led to: a refusal answered at once, or an event to store.
+    public enum Checked: Sendable {
+        case answered(HTTPAnswer)
+        case storing(Storing)
+    }
+
+    /// The body read whole, or the refusal that ended reading it (too large, cut short), checked on the spot:
+    /// verification, the body's kind and schema, the rate limit. A refusal is recorded and answered here, with no
+    /// task and no store.
+    public func check(_ admitted: Admitted, body: Result<[UInt8], Refusal>) -> Checked {
+        var decision = admitted.decision
+        let checked = ServiceContext.withValue(admitted.span.context) { intake(admitted, body: body, &decision) }
+        switch checked {
+        case .success(let (event, document)):
+            return .storing(Storing(admitted: admitted, event: event, document: document, decision: decision))
+        case .failure(let refusal):
+            let answer = Self.refuse(refusal, &decision)
+            record(decision, span: admitted.span, started: admitted.started, route: admitted.source.config.path)
+            return .answered(answer)
+        }
+    }
+
+    /// Stores a checked request's event, answers, and records the decision.
+    public func store(_ storing: Storing) async -> HTTPAnswer {
+        let admitted = storing.admitted
         let (answer, decision) = await ServiceContext.withValue(admitted.span.context) { () async -> (HTTPAnswer, Decision) in
-            var decision = admitted.decision
-            let answer = await self.answer(admitted, body: body, &decision)
+            var decision = storing.decision
+            let answer = await self.store(storing.event, source: admitted.source, document: storing.document,
+                                          fulfiller: admitted.serving.fulfiller, &decision)
             return (answer, decision)
         }
         record(decision, span: admitted.span, started: admitted.started, route: admitted.source.config.path)
         return answer
+    }
+
+    /// `check`, then `store` when the request passed.
+    public func finish(_ admitted: Admitted, body: Result<[UInt8], Refusal>) async -> HTTPAnswer {
+        switch check(admitted, body: body) {
+        case .answered(let answer): answer
+        case .storing(let storing): await store(storing)
+        }
     }
 
     private func record(_ decision: Decision, span: any Span, started: ContinuousClock.Instant, route: String?) {
@@ -127,14 +168,16 @@ public struct Ingest: Sendable {
         if decision.status >= 500 { span.setStatus(SpanStatus(code: .error)) }
     }
 
-    private func answer(_ admitted: Admitted, body: Result<[UInt8], Refusal>, _ decision: inout Decision) async -> HTTPAnswer {
+    /// The event a request makes once it passed every check, or the first refusal.
+    private func intake(_ admitted: Admitted, body: Result<[UInt8], Refusal>,
+                        _ decision: inout Decision) -> Result<(IncomingEvent, JSONValue?), Refusal> {
         let (source, caller, rateLimiter) = (admitted.source, admitted.caller, admitted.serving.rateLimiter)
         let bytes: [UInt8]
         switch body {
         case .success(let read): bytes = read
         case .failure(let refusal):
             rateLimiter.recordRefusal(source.name, caller: caller)
-            return Self.refuse(refusal, &decision)
+            return .failure(refusal)
         }
         let headers = RequestHeaders(admitted.head)
         let received = WebhookRequest(method: admitted.head.method.rawValue, path: admitted.path, query: admitted.query,
@@ -145,14 +188,14 @@ public struct Ingest: Sendable {
         }
         if case .failure(let refusal) = intake, refusal.isVerificationFailure {
             rateLimiter.recordRefusal(source.name, caller: caller)
-            return Self.refuse(refusal, &decision)
+            return .failure(refusal)
         }
         // Verified: only now does the request spend the source's budget.
-        if let limited = rateLimiter.admit(source.name) { return Self.refuse(limited, &decision) }
+        if let limited = rateLimiter.admit(source.name) { return .failure(limited) }
         let checked: CheckedRequest
         switch intake {
         case .success(let request): checked = request
-        case .failure(let refusal): return Self.refuse(refusal, &decision)
+        case .failure(let refusal): return .failure(refusal)
         }
         decision.correlationID = checked.correlationID
         decision.verification = checked.verification
@@ -161,7 +204,7 @@ public struct Ingest: Sendable {
             receivedAt: decision.time, headers: Self.storedHeaders(source.keptHeaders(headers)), body: bytes,
             verification: checked.verification, callerAddress: decision.caller,
             clientSubject: decision.clientIdentity?.subject, destinations: source.queuedDestinations)
-        return await store(event, source: source, document: checked.document, fulfiller: admitted.serving.fulfiller, &decision)
+        return .success((event, checked.document))
     }
 
     /// The headers kept with the event, its trace context replaced by this request's span's, so that deliveries

@@ -92,11 +92,18 @@ final class IngestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// Checks the request on the loop (a refusal is written at once), then stores it in a task whose answer is
+    /// written back on the loop.
     private func finish(_ admitted: Ingest.Admitted, _ body: Result<[UInt8], Refusal>, _ context: ChannelHandlerContext) {
-        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-        let ingest = ingest
-        context.eventLoop.makeFutureWithTask { await ingest.finish(admitted, body: body) }.whenSuccess { answer in
-            bound.value.handler.write(answer, bound.value.context)
+        switch ingest.check(admitted, body: body) {
+        case .answered(let answer):
+            write(answer, context)
+        case .storing(let storing):
+            let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            let ingest = ingest
+            context.eventLoop.makeFutureWithTask { await ingest.store(storing) }.whenSuccess { answer in
+                bound.value.handler.write(answer, bound.value.context)
+            }
         }
     }
 
