@@ -121,18 +121,7 @@ public struct AnswerTemplate: Sendable, Equatable {
             let quoted = JSONText.quoted(value)
             return String(quoted.dropFirst().dropLast())
         case .xml:
-            var escaped = ""
-            for character in value {
-                switch character {
-                case "&": escaped += "&amp;"
-                case "<": escaped += "&lt;"
-                case ">": escaped += "&gt;"
-                case "\"": escaped += "&quot;"
-                case "'": escaped += "&apos;"
-                default: escaped.append(character)
-                }
-            }
-            return escaped
+            return value.markupEscaped
         case .form:
             var escaped = ""
             for byte in value.utf8 {

@@ -33,7 +33,7 @@ extension Console {
 
     private func searchForm(_ fields: [String: String]) -> String {
         func input(_ name: String, _ label: String, _ hint: String = "") -> String {
-            "<label>\(label) <input name=\"\(name)\" value=\"\(fields[name].map(HTML.escape) ?? "")\" placeholder=\"\(hint.html)\"></label>"
+            "<label>\(label) <input name=\"\(name)\" value=\"\(fields[name]?.html ?? "")\" placeholder=\"\(hint.html)\"></label>"
         }
         func select(_ name: String, _ label: String, _ choices: [String]) -> String {
             let options = ([""] + choices).map { choice in
