@@ -3,6 +3,7 @@ pipelined requests answered in order, and request smuggling refused — a body f
 unknown transfer coding, a broken chunk, a header with space before its colon — with nothing stored from any of
 them. These hold whatever serves the listener."""
 
+import email.utils
 import json
 import socket
 import time
@@ -58,8 +59,10 @@ def test_keep_alive_and_pipelined_requests_are_answered_in_order(gateway_factory
     gateway = gateway_factory(SOURCE)
     with socket.create_connection(("127.0.0.1", gateway.port)) as connection:
         connection.sendall(request(json.dumps({"id": "k-1"})))
-        (status, _, body), = read_answers(connection, 1)[0]
+        (status, headers, body), = read_answers(connection, 1)[0]
         assert status == 200 and json.loads(body)["status"] == "accepted"
+        sent = email.utils.parsedate_to_datetime(headers["date"])  # RFC 9110 §6.6.1: an origin server sends Date
+        assert abs(sent.timestamp() - time.time()) < 5
         time.sleep(0.2)
         # Three requests in one write, the middle one refused: three answers, in the order asked.
         connection.sendall(request(json.dumps({"id": "p-1"})) + request("{}", extra="X-Unused: 1\r\n").replace(

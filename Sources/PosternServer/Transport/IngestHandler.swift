@@ -110,6 +110,7 @@ final class IngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func write(_ answer: HTTPAnswer, _ context: ChannelHandlerContext) {
         var fields = answer.headers
         fields[.contentLength] = String(answer.body.readableBytes)
+        fields[.date] = HTTPDate.shared.now
         if closeAfterAnswer { fields[.connection] = "close" }
         context.write(wrapOutboundOut(.head(HTTPResponse(status: .init(code: answer.status), headerFields: fields))), promise: nil)
         if answer.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(answer.body)), promise: nil) }
