@@ -41,7 +41,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "PosternVerify",
-            dependencies: ["PosternCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["PosternCore", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")]
         ),
         .target(
             name: "PosternStore",

@@ -43,18 +43,18 @@ public struct CredentialVerifier: Verifier {
     private func presented(in headers: RequestHeaders) -> String? {
         switch kind {
         case .basic:
-            guard let encoded = authorization(headers, scheme: "Basic"),
+            guard let encoded = Self.authorization(headers, scheme: "Basic"),
                   let decoded = Data(base64Encoded: encoded) else { return nil }
             return String(decoding: decoded, as: UTF8.self)
         case .bearer(let scheme):
-            return authorization(headers, scheme: scheme)
+            return Self.authorization(headers, scheme: scheme)
         case .apiKey(let header):
             return headers[header].flatMap { $0.isEmpty ? nil : $0 }
         }
     }
 
     /// The credential after `<scheme> ` in the Authorization header; the scheme name is case-insensitive (RFC 9110 §11.1).
-    private func authorization(_ headers: RequestHeaders, scheme: String) -> String? {
+    static func authorization(_ headers: RequestHeaders, scheme: String) -> String? {
         guard let value = headers["Authorization"], value.count > scheme.count + 1,
               value.prefix(scheme.count).lowercased() == scheme.lowercased(),
               value.dropFirst(scheme.count).first == " " else { return nil }

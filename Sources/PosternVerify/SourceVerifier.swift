@@ -9,6 +9,8 @@ public struct SourceVerifier: Sendable {
     public var preset: Preset { config.preset }
     /// The HMAC descriptor, for signing test requests and for the security posture.
     public let descriptor: HMACDescriptor?
+    /// The identity provider's keys a `jwt` source verifies with, which the server fetches and refreshes.
+    public let issuerKeys: TokenKeySet?
 
     public var presetName: String { preset.name }
     /// The header carrying the sender's correlation id.
@@ -40,12 +42,17 @@ public struct SourceVerifier: Sendable {
         case .basic: return "basic credentials"
         case .bearer: return "bearer credentials"
         case .apiKey: return "api-key credentials"
+        case .oauth(let requirement):
+            let scopes = requirement.scopes.isEmpty ? "" : " with scope \(requirement.scopes.joined(separator: " "))"
+            return "OAuth 2.0 access tokens from this gateway\(scopes)"
+        case .jwt(let policy):
+            return "JWTs from \(policy.issuer), keys from \(policy.jwksURL)"
         case .hmac, .none: return "none: unauthenticated"
         }
     }
 
-    /// Builds the verifier a decoded `verify` section describes.
-    public init(_ config: VerifyConfig) {
+    /// Builds the verifier a decoded `verify` section describes; `tokens` checks the oauth preset's tokens.
+    public init(_ config: VerifyConfig, tokens: TokenAuthority? = nil) {
         let preset = config.preset
         switch config.secrets {
         case .hmac(let descriptor, let keys, let publicKeys):
@@ -58,10 +65,16 @@ public struct SourceVerifier: Sendable {
             self.verifier = CredentialVerifier(kind: .apiKey(header: header), accepted: keys)
         case .sigv4(let policy):
             self.verifier = SigV4Verifier(policy: policy, scheme: preset.name)
+        case .oauth(let requirement):
+            self.verifier = AccessTokenVerifier(authority: tokens, requirement: requirement)
+        case .jwt(let policy):
+            let keys = TokenKeySet()
+            self.verifier = IssuerTokenVerifier(policy: policy, keys: keys)
         case .none:
             self.verifier = OpenVerifier()
         }
         self.descriptor = config.descriptor
         self.config = config
+        self.issuerKeys = (verifier as? IssuerTokenVerifier)?.keys
     }
 }

@@ -44,6 +44,10 @@ struct SignCommand: AsyncParsableCommand {
             return [("Authorization", "Basic \(Data(secret.utf8).base64EncodedString())")]
         case .sigv4:
             throw ValidationError("\(preset) signs method, path, query and headers too: sign with an AWS SDK (e.g. botocore's SigV4Auth)")
+        case .jwt:
+            throw ValidationError("\(preset) takes tokens from the identity provider")
+        case .oauth:
+            throw ValidationError("\(preset) takes access tokens from the gateway's token endpoint (oauth.tokenPath)")
         case .apiKey, .none:
             throw ValidationError("\(preset) has nothing to sign")
         }

@@ -26,6 +26,12 @@ public enum FormBody {
         return .object(fields.mapValues { values in values.count == 1 ? .string(values[0]) : .array(values.map(JSONValue.string)) })
     }
 
+    /// One form-encoded component (`+` a space, `%XX` a byte), as OAuth's `client_secret_basic` encodes the client id
+    /// and secret (RFC 6749 §2.3.1); nil when it does not decode.
+    public static func decodeComponent(_ text: String) -> String? {
+        try? decode(ArraySlice(text.utf8), at: 0)
+    }
+
     /// `+` as a space, `%XX` as the byte XX, and the bytes as UTF-8.
     private static func decode(_ encoded: ArraySlice<UInt8>, at offset: Int) throws(Failure) -> String {
         var decoded: [UInt8] = []

@@ -19,8 +19,12 @@ public enum ConfigRange {
     public static let count: ClosedRange<Int> = 1...10_000
     /// A Genesys destination's `requestsPerMinute`.
     public static let requestsPerMinute: ClosedRange<Double> = 1...1_000_000
-    /// `verify.tolerance`, in seconds: up to a week.
     /// Seconds a PostgreSQL delivery claim is leased for.
     public static let lease: ClosedRange<Double> = 1...3600
+    /// `verify.tolerance`, in seconds: up to a week.
     public static let tolerance: ClosedRange<Int> = 0...604_800
+    /// `oauth.tokenLifetime`, in seconds: a minute to a day.
+    public static let tokenLifetime: ClosedRange<Int> = 60...86_400
+    /// `verify.leeway` of the token presets, in seconds: up to 5 minutes.
+    public static let leeway: ClosedRange<Int> = 0...300
 }

@@ -4,7 +4,7 @@ import Foundation
 extension GatewayConfig {
     static let topLevelKeys: Set<String> = [
         "listen", "admin", "store", "limits", "audit", "trustedProxies", "connections", "sources", "destinations", "retention",
-        "tracing",
+        "tracing", "oauth",
     ]
 
     /// Reads a configuration document, resolving relative file paths against `baseDirectory`. Throws
@@ -26,11 +26,13 @@ extension GatewayConfig {
         let destinations = decodeDestinations(root["destinations"], &problems)
         let sources = decodeSources(root["sources"], baseDirectory: baseDirectory, limits: limits, &problems)
         checkDestinationNames(sources, destinations: destinations, &problems)
+        let oauth = decodeOAuth(root["oauth"], baseDirectory: baseDirectory, &problems)
+        checkOAuthSources(sources, oauth: oauth, &problems)
 
         guard problems.isEmpty, let admin, let store else { throw ConfigProblems(problems) }
         return GatewayConfig(listeners: listeners, admin: admin, store: store, limits: limits, audit: audit,
                              trustedProxies: trustedProxies, connections: connections, sources: sources.map(\.source),
-                             destinations: destinations, retention: retention, tracing: tracing)
+                             destinations: destinations, retention: retention, tracing: tracing, oauth: oauth)
     }
 
     static func address(_ node: ConfigNode, default fallback: String, _ problems: inout [ConfigProblem]) -> ListenAddress? {

@@ -16,11 +16,13 @@ public struct GatewayConfig: Sendable {
     public var retention: Duration?
     /// Where OpenTelemetry spans go; nil leaves tracing off.
     public var tracing: TracingConfig?
+    /// The token endpoint for OAuth callers and its signing keys; nil when no source takes OAuth tokens.
+    public var oauth: OAuthConfig?
 
     public init(listeners: [ListenerConfig], admin: AdminConfig, store: StoreLocation, limits: Limits,
                 audit: AuditOutput, trustedProxies: [CIDR] = [], connections: ConnectionLimits = ConnectionLimits(),
                 sources: [SourceConfig], destinations: [DestinationConfig] = [], retention: Duration? = nil,
-                tracing: TracingConfig? = nil) {
+                tracing: TracingConfig? = nil, oauth: OAuthConfig? = nil) {
         self.listeners = listeners
         self.admin = admin
         self.store = store
@@ -32,6 +34,7 @@ public struct GatewayConfig: Sendable {
         self.destinations = destinations
         self.retention = retention
         self.tracing = tracing
+        self.oauth = oauth
     }
 
     public func destination(named name: String) -> DestinationConfig? {

@@ -28,7 +28,7 @@ extension GatewayConfig {
         if let path, !path.hasPrefix("/") {
             problems.append(ConfigProblem(node["path"].path, "must start with /"))
         }
-        let verify = VerifyConfig.decode(node["verify"], &problems)
+        let verify = VerifyConfig.decode(node["verify"], source: name ?? "source", baseDirectory: baseDirectory, &problems)
         let body = node["body"].choice(default: verify?.preset.body ?? .json, &problems)
         let assertsFormats = node["formatAssertion"].bool(default: false, &problems)
         let schema = node["schema"].isPresent ? decodeSchema(node["schema"], baseDirectory: baseDirectory, assertsFormats: assertsFormats, &problems)

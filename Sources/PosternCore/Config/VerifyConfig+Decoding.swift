@@ -8,7 +8,9 @@ extension VerifyConfig {
     }
 
     /// Decodes a `verify` section, recording its problems.
-    static func decode(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> VerifyConfig? {
+    /// `source` names the default JWKS cache file; `baseDirectory` resolves the jwt preset's paths.
+    static func decode(_ node: ConfigNode, source: String = "source", baseDirectory: String = ".",
+                       _ problems: inout [ConfigProblem]) -> VerifyConfig? {
         guard node.isPresent else {
             problems.append(ConfigProblem(node.path,
                 "is required; a source that accepts unauthenticated calls must say `verify: {preset: none}`"))
@@ -16,7 +18,7 @@ extension VerifyConfig {
         }
         guard let preset = preset(node, &problems) else { return nil }
         node.rejectUnknownKeys(preset.method.keys.union(["preset", "hmac"]), &problems)
-        return secrets(preset, node, &problems).map { VerifyConfig(preset: preset, secrets: $0) }
+        return secrets(preset, node, source: source, baseDirectory: baseDirectory, &problems).map { VerifyConfig(preset: preset, secrets: $0) }
     }
 
     /// The named preset, or one made of the descriptor written out under `hmac`.
@@ -41,7 +43,8 @@ extension VerifyConfig {
         }
     }
 
-    private static func secrets(_ preset: Preset, _ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Secrets? {
+    private static func secrets(_ preset: Preset, _ node: ConfigNode, source: String, baseDirectory: String,
+                                _ problems: inout [ConfigProblem]) -> Secrets? {
         switch preset.method {
         case .hmac(var descriptor):
             for key in ["tolerance", "futureTolerance"] where node[key].isPresent && descriptor.timestamp == nil {
@@ -74,9 +77,34 @@ extension VerifyConfig {
             var policy = SigV4Policy.decode(node, service: service, tolerance: tolerance, &problems)
             policy?.futureTolerance = futureTolerance(node, &problems)
             return policy.map { .sigv4($0) }
+        case .oauth:
+            return .oauth(tokenRequirement(node, &problems))
+        case .jwt:
+            let requirement = tokenRequirement(node, &problems)
+            let issuer = node["issuer"].requiredString(&problems)
+            let audience = node["audience"].requiredString(&problems)
+            let url = node["jwksUrl"].requiredString(&problems)
+            if let url, !url.lowercased().hasPrefix("https://") {
+                problems.append(ConfigProblem(node["jwksUrl"].path, "must be an https:// URL: keys are only fetched over TLS"))
+            }
+            guard let issuer, let audience, let url else { return nil }
+            let ca = node["jwksCA"].string(&problems).map { GatewayConfig.resolve($0, against: baseDirectory) }
+            let cache = node["jwksCache"].string(&problems) ?? "jwks-cache/\(source).json"
+            return .jwt(IssuerPolicy(issuer: issuer, audience: audience, jwksURL: url, jwksCA: ca,
+                                     jwksCache: GatewayConfig.resolve(cache, against: baseDirectory), requirement: requirement))
         case .none:
             return Secrets.none
         }
+    }
+
+    /// The token presets' `scopes`, `clients` and `leeway`.
+    private static func tokenRequirement(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> TokenRequirement {
+        let scopes = node["scopes"].strings(&problems)
+        for (index, scope) in scopes.enumerated() where !OAuthScope.isValid(scope) {
+            problems.append(ConfigProblem("\(node["scopes"].path)[\(index)]", "must be a scope token, e.g. hooks:write"))
+        }
+        let leeway = node["leeway"].integer(&problems, in: ConfigRange.leeway) ?? TokenRequirement.defaultLeeway
+        return TokenRequirement(scopes: scopes, clients: node["clients"].strings(&problems), leeway: leeway)
     }
 
     private static func tolerance(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> Int? {

@@ -18,6 +18,11 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
     case payloadHashMismatch = "payload_hash_mismatch"
     case credentialScopeMismatch = "credential_scope_mismatch"
     case malformedAuthorization = "malformed_authorization"
+    /// A bearer token that does not parse, is not signed by a key this gateway accepts, or whose claims do not hold.
+    case invalidToken = "invalid_token"
+    case tokenExpired = "token_expired"
+    /// A valid token without a scope the source requires, or from a client it does not allow (403).
+    case insufficientScope = "insufficient_scope"
     case malformedJSON = "malformed_json"
     case malformedForm = "malformed_form"
     /// Not well-formed XML, or XML with a DTD (refused, so no entity is ever declared or expanded).
@@ -37,7 +42,9 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
         case .clientCertRequired, .clientCertNotAllowed, .ipNotAllowed: 403
         case .rateLimited: 429
         case .missingSignature, .invalidSignature, .timestampOutOfWindow, .invalidCredentials, .unknownAccessKey,
-             .unsignedRequiredHeader, .payloadHashMismatch, .credentialScopeMismatch, .malformedAuthorization: 401
+             .unsignedRequiredHeader, .payloadHashMismatch, .credentialScopeMismatch, .malformedAuthorization,
+             .invalidToken, .tokenExpired: 401
+        case .insufficientScope: 403
         case .malformedJSON, .malformedForm, .malformedXML, .bodyUnreadable: 400
         case .schemaViolation: 422
         case .storeUnavailable: 503

@@ -8,6 +8,10 @@ public struct Preset: Sendable {
         case apiKey
         /// AWS Signature Version 4; the service when the preset fixes one, and the default tolerance.
         case sigv4(service: String?, tolerance: Int)
+        /// `Authorization: Bearer <JWT>` issued by Postern's own token endpoint (`oauth:`).
+        case oauth
+        /// `Authorization: Bearer <JWT>` from an external identity provider, checked against its JWKS.
+        case jwt
         case none
 
         /// The keys of the `verify` section this method reads, besides `preset`.
@@ -18,6 +22,8 @@ public struct Preset: Sendable {
             case .bearer: ["secrets", "scheme"]
             case .apiKey: ["header", "secrets"]
             case .sigv4: ["credentials", "region", "service", "tolerance", "futureTolerance", "normalizePath", "unsignedPayload"]
+            case .oauth: ["scopes", "clients", "leeway"]
+            case .jwt: ["issuer", "audience", "jwksUrl", "jwksCA", "jwksCache", "scopes", "clients", "leeway"]
             case .none: []
             }
         }
@@ -128,6 +134,8 @@ public struct Preset: Sendable {
         Preset("basic", .basic, reference: httpRequestNode),
         Preset("bearer", .bearer, reference: httpRequestNode),
         Preset("api-key", .apiKey, reference: httpRequestNode),
+        Preset("oauth", .oauth, reference: "https://www.rfc-editor.org/rfc/rfc6749#section-4.4"),
+        Preset("jwt", .jwt, reference: "https://www.rfc-editor.org/rfc/rfc9068"),
         Preset("none", .none),
         // The tutorials' conventions (../shared/seeds): kept because configurations use them, labelled because no
         // vendor documents them.

@@ -12,6 +12,10 @@ public struct VerifyConfig: Sendable {
         case bearer(tokens: [String], scheme: String)
         case apiKey(header: String, keys: [String])
         case sigv4(SigV4Policy)
+        /// Postern's own access tokens, checked against the `oauth` section's keys, issuer and clients.
+        case oauth(TokenRequirement)
+        /// An external identity provider's tokens.
+        case jwt(IssuerPolicy)
         case none
     }
 
@@ -34,7 +38,7 @@ public struct VerifyConfig: Sendable {
     public var isSignature: Bool {
         switch secrets {
         case .hmac, .sigv4: true
-        case .basic, .bearer, .apiKey, .none: false
+        case .basic, .bearer, .apiKey, .oauth, .jwt, .none: false
         }
     }
 }

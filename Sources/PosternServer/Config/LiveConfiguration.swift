@@ -1,4 +1,6 @@
+import Foundation
 import PosternCore
+import PosternVerify
 import PosternDelivery
 import Synchronization
 
@@ -12,6 +14,10 @@ public struct ServingConfiguration: Sendable {
     let guards: RequestGuards
     let callers: CallerResolver
     let fulfiller: Fulfiller
+    /// The token endpoint's issuer, when the configuration has an `oauth` section.
+    let tokens: TokenAuthority?
+    /// The token endpoint's buckets per client and caller.
+    let tokenLimiter: TokenRequestLimiter
     /// The SHA-256 (hex) of the configuration file's bytes; nil for a configuration built in code.
     public let sha256: String?
 
@@ -30,6 +36,10 @@ public struct ServingConfiguration: Sendable {
         self.callers = callers ?? CallerResolver(trustedProxies: plan.config.trustedProxies)
         self.fulfiller = Fulfiller(client: client, destinations: plan.config.destinations)
         self.sha256 = sha256
+        self.tokens = plan.tokens
+        self.tokenLimiter = TokenRequestLimiter.continuing(previous?.tokenLimiter,
+                                                           limit: plan.config.oauth?.rateLimit ?? OAuthConfig.defaultRateLimit)
+        if let tokens = plan.tokens, let retiring = previous?.tokens { tokens.carryOver(from: retiring, now: Date()) }
     }
 }
 

@@ -34,6 +34,7 @@ public struct HTTPAnswer: Sendable {
         var headers: HTTPFields = [:]
         if let seconds = refusal.retryAfter { headers[.retryAfter] = String(seconds) }
         if refusal.reason == .methodNotAllowed { headers[.allow] = "POST" }
+        if let challenge = refusal.challenge { headers[.wwwAuthenticate] = challenge }
         let text = "{\"error\":\(JSONText.quoted(refusal.reason.rawValue)),\"message\":\(JSONText.quoted(refusal.message))}"
         return json(status: refusal.reason.status, ByteBuffer(string: text), headers: headers)
     }

@@ -4,6 +4,7 @@ import NIOCore
 import PosternCore
 import PosternDelivery
 import PosternStore
+import PosternVerify
 import Tracing
 
 /// The webhook listener's work, apart from the transport: `begin` takes a request's head and applies the source's
@@ -38,10 +39,21 @@ public struct Ingest: Sendable {
         let span: any Span
     }
 
-    /// What the head led to: a refusal answered at once, or a request admitted to send its body.
+    /// What the head led to: a refusal answered at once, a request admitted to send its body, or a request to the
+    /// OAuth token endpoint, which sends its body too.
     public enum Begun: Sendable {
         case answered(HTTPAnswer)
         case admitted(Admitted)
+        case tokenRequest(TokenCall)
+    }
+
+    /// A request to the token endpoint, waiting for its body.
+    public struct TokenCall: Sendable {
+        let tokens: TokenAuthority
+        let limiter: TokenRequestLimiter
+        let head: HTTPRequest
+        let caller: IPAddress?
+        let started: ContinuousClock.Instant
     }
 
     /// The connection a request came on: the peer's address, and the verified client certificate (TLS only).
@@ -64,6 +76,7 @@ public struct Ingest: Sendable {
         var decision = Decision(time: clock.now, method: head.method.rawValue, path: path, caller: caller?.description)
         decision.clientIdentity = connection.identity
         // One server span per request, continuing the caller's `traceparent` (a no-op unless `tracing:` is set).
+        if let tokens = serving.tokens, let begun = oauth(path, head, tokens, serving, caller, started) { return begun }
         let span = InstrumentationSystem.tracer.startSpan(head.method.rawValue, context: Self.traceContext(head.headerFields),
                                                           ofKind: .server)
         switch serving.guards.check(path: path, method: head.method.rawValue, caller: caller,
@@ -79,6 +92,37 @@ public struct Ingest: Sendable {
             record(decision, span: span, started: started, route: named?.config.path)
             return .answered(answer)
         }
+    }
+
+    /// The token endpoint, the JWKS and the authorization server's metadata, when the configuration has `oauth`.
+    private func oauth(_ path: String, _ head: HTTPRequest, _ tokens: TokenAuthority, _ serving: ServingConfiguration,
+                       _ caller: IPAddress?, _ started: ContinuousClock.Instant) -> Begun? {
+        switch path {
+        case tokens.config.tokenPath:
+            return .tokenRequest(TokenCall(tokens: tokens, limiter: serving.tokenLimiter, head: head, caller: caller, started: started))
+        case TokenEndpoint.jwksPath where head.method == .get:
+            return .answered(TokenEndpoint.jwks(tokens, now: clock.now))
+        case TokenEndpoint.metadataPath where head.method == .get:
+            return .answered(TokenEndpoint.metadata(tokens))
+        default:
+            return nil
+        }
+    }
+
+    /// Answers a token request once its body is in (or over the limit), and records it.
+    public func answer(_ call: TokenCall, body: [UInt8]?) -> HTTPAnswer {
+        let (answer, outcome): (HTTPAnswer, TokenEndpoint.Outcome)
+        if let body {
+            let request = TokenEndpoint.Request(method: call.head.method, headers: call.head.headerFields, body: body, caller: call.caller)
+            (answer, outcome) = TokenEndpoint.answer(request, authority: call.tokens, limiter: call.limiter, now: clock.now)
+        } else {
+            let failure = TokenEndpoint.Failure(code: "invalid_request", status: 413,
+                                                description: "the body is larger than \(TokenEndpoint.maxBodyBytes) bytes")
+            (answer, outcome) = (TokenEndpoint.failed(failure), TokenEndpoint.Outcome(outcome: failure.code, status: 413))
+        }
+        observer.recordToken(outcome, known: outcome.client.flatMap(call.tokens.client(id:)) != nil, caller: call.caller,
+                             time: clock.now, latency: ContinuousClock.now - call.started)
+        return answer
     }
 
     /// A request checked whole and to be stored: its event, the parsed body, and the decision so far.

@@ -6,15 +6,18 @@ public struct Refusal: Error, Sendable, Equatable {
     public var message: String
     /// Seconds after which a retry may succeed, sent as `Retry-After`.
     public var retryAfter: Int?
+    /// The `WWW-Authenticate` challenge, for a refused bearer token (RFC 6750 §3).
+    public var challenge: String?
 
-    public init(_ reason: ReasonCode, _ message: String, retryAfter: Int? = nil) {
+    public init(_ reason: ReasonCode, _ message: String, retryAfter: Int? = nil, challenge: String? = nil) {
         self.reason = reason
         self.message = message
         self.retryAfter = retryAfter
+        self.challenge = challenge
     }
 }
 
 extension Refusal {
-    /// Whether the request failed verification (a 401): it was not the sender's, so it spends none of its budget.
-    public var isVerificationFailure: Bool { reason.status == 401 }
+    /// Whether the request failed verification (a 401, or a token without the scope): it was not the sender's, so it spends none of its budget.
+    public var isVerificationFailure: Bool { reason.status == 401 || reason == .insufficientScope }
 }

@@ -50,9 +50,9 @@ public struct Source: Sendable {
     }
 
     /// Builds the source's verifier and the headers its events keep.
-    init(_ config: SourceConfig) {
+    init(_ config: SourceConfig, tokens: TokenAuthority? = nil) {
         self.config = config
-        self.verifier = SourceVerifier(config.verify)
+        self.verifier = SourceVerifier(config.verify, tokens: tokens)
         self.keptHeaderNames = Intake.keptHeaderNames(verifier, idempotencyKey: config.idempotencyKey)
         self.queuedDestinations = config.queuedDestinations
     }

@@ -26,6 +26,7 @@ extension AuditRecord {
         }
         add("answer", answer)
         add("caller", caller)
+        add("client", client)
         add("clientSubject", clientSubject)
         add("correlationId", correlationId)
         add("decision", decision)

@@ -13,6 +13,8 @@ public struct AuditRecord: Sendable, Encodable {
     public var caller: String?
     /// The verified client certificate's subject (RFC 4514), on mutual TLS.
     public var clientSubject: String?
+    /// The OAuth client a bearer token was issued to.
+    public var client: String? = nil
     public var eventId: String?
     public var correlationId: String?
     public var scheme: String?

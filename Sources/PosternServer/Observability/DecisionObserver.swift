@@ -24,7 +24,8 @@ public struct DecisionObserver: Sendable {
         audit.write(AuditRecord(
             time: decision.time, source: decision.source, method: decision.method, path: decision.path,
             decision: outcome, reason: decision.reason.rawValue, status: decision.status,
-            caller: decision.caller, clientSubject: decision.clientIdentity?.subject, eventId: decision.eventID,
+            caller: decision.caller, clientSubject: decision.clientIdentity?.subject, client: decision.verification?.client,
+            eventId: decision.eventID,
             correlationId: decision.correlationID,
             scheme: decision.verification?.scheme, secretIndex: decision.verification?.secretIndex, answer: decision.answer,
             latencyMs: (decision.latency.seconds * 1_000_000).rounded() / 1000))
@@ -35,5 +36,14 @@ public struct DecisionObserver: Sendable {
             history.record(source: source, reason: decision.reason, at: decision.time)
         }
         feed.publish(decision)
+    }
+
+    /// Records a token request: an audit line and the metrics, labelled with the client only when it is configured
+    /// (an unknown id is `unknown`, so callers cannot grow the label set).
+    func recordToken(_ outcome: TokenEndpoint.Outcome, known: Bool, caller: IPAddress?, time: Date, latency: Duration) {
+        audit.write(TokenAuditRecord(time: time, outcome: outcome.outcome, status: outcome.status, client: outcome.client,
+                                     scope: outcome.scope, caller: caller?.description,
+                                     latencyMs: (latency.seconds * 1_000_000).rounded() / 1000))
+        metrics.tokenRequests(client: known ? outcome.client ?? "unknown" : "unknown", outcome: outcome.outcome).increment()
     }
 }

@@ -23,6 +23,12 @@ public struct Metrics: Sendable {
                              labels: [("outcome", outcome), ("reason", reason), ("source", source)])
     }
 
+    /// Token endpoint requests by client (`unknown` for an id not configured) and outcome (`issued` or the error code).
+    public func tokenRequests(client: String, outcome: String) -> Counter {
+        registry.makeCounter(descriptor: Self.name("oauth_token_requests", unit: "total", "OAuth token requests by client and outcome."),
+                             labels: [("client", client), ("outcome", outcome)])
+    }
+
     /// Time from a request to its answer, by source.
     public func requestDuration(source: String) -> DurationHistogram {
         registry.makeDurationHistogram(descriptor: Self.name("request_duration", unit: "seconds", "Time from request to answer."),

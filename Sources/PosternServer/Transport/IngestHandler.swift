@@ -20,6 +20,8 @@ final class IngestHandler: ChannelInboundHandler, RemovableChannelHandler {
         case idle
         /// Gathering an admitted request's body.
         case receiving(Ingest.Admitted, ByteBuffer)
+        /// Gathering a token request's body.
+        case receivingToken(Ingest.TokenCall, ByteBuffer)
         /// Refused before its body ended: the rest of the body is read and dropped. `answered` once the answer is out.
         case draining(answered: Bool)
         /// The whole request is in; its answer is being made.
@@ -47,8 +49,20 @@ final class IngestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 write(answer, context)
             case .admitted(let admitted):
                 state = .receiving(admitted, context.channel.allocator.buffer(capacity: 0))
+            case .tokenRequest(let call):
+                state = .receivingToken(call, context.channel.allocator.buffer(capacity: 0))
             }
         case .body(var chunk):
+            if case .receivingToken(let call, var body) = state {
+                guard body.readableBytes + chunk.readableBytes <= TokenEndpoint.maxBodyBytes else {
+                    state = .draining(answered: false)
+                    write(ingest.answer(call, body: nil), context)
+                    return
+                }
+                body.writeBuffer(&chunk)
+                state = .receivingToken(call, body)
+                return
+            }
             guard case .receiving(let admitted, var body) = state else { return }
             if body.readableBytes + chunk.readableBytes > admitted.source.maxBodyBytes {
                 state = .draining(answered: false)
@@ -63,6 +77,9 @@ final class IngestHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .receiving(let admitted, let body):
                 state = .answering
                 finish(admitted, .success(Array(body.readableBytesView)), context)
+            case .receivingToken(let call, let body):
+                state = .answering
+                write(ingest.answer(call, body: Array(body.readableBytesView)), context)
             case .draining(let answered):
                 state = answered ? .idle : .answering
             case .idle, .answering:
@@ -119,7 +136,7 @@ final class IngestHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch state {
         case .answering: state = .idle
         case .draining: state = .draining(answered: true)
-        case .idle, .receiving: break
+        case .idle, .receiving, .receivingToken: break
         }
         if closeAfterAnswer {
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)

@@ -16,7 +16,10 @@ actor SQLiteWriter {
     /// A connection that checkpoints the log beside the writer instead of inside its commits.
     private let checkpointer: SQLiteHandle
     private let checkpointFrames: Int
-    private var isCheckpointing = false
+    /// The background checkpoint under way, if any.
+    private var checkpointing: Task<Void, Never>?
+    /// The log's frames after the last commit.
+    private var frames = 0
     /// A background checkpoint has finished: the writer copies what was committed meanwhile before its next
     /// transaction, which then starts the log again from its beginning.
     private var checkpointCopied = false
@@ -31,6 +34,9 @@ actor SQLiteWriter {
 
     /// One transaction for `batch`, in order: an insert's outcome, or nil for another write.
     func commit(_ batch: [SQLiteWrite]) async throws -> CommittedBatch<StoreOutcome?> {
+        // Backpressure: a disk too slow for the checkpointer to keep up would let the log grow without end, so past
+        // four times the threshold the writer waits for the checkpoint and copies the rest itself first.
+        if frames >= 4 * checkpointFrames, let running = checkpointing { await running.value }
         let catchUp = checkpointCopied
         checkpointCopied = false
         do {
@@ -39,6 +45,7 @@ actor SQLiteWriter {
                 return (try Self.commit(batch, in: db), db.walFrames)
             }
             lastCommitFailed = false
+            self.frames = frames
             if frames >= checkpointFrames { startCheckpoint() }
             return committed
         } catch {
@@ -51,16 +58,15 @@ actor SQLiteWriter {
     /// they never wait for the writer), again while commits keep adding more than a few frames. The writer copies
     /// the few left itself, and its next transaction starts the log again from its beginning.
     private func startCheckpoint() {
-        guard !isCheckpointing else { return }
-        isCheckpointing = true
-        Task {
+        guard checkpointing == nil else { return }
+        checkpointing = Task {
             _ = try? await checkpointer.run { db in
                 for _ in 0..<8 {
                     let (frames, copied) = try db.checkpoint()
                     if frames - copied < 128 { break }
                 }
             }
-            self.isCheckpointing = false
+            self.checkpointing = nil
             self.checkpointCopied = true
         }
     }
