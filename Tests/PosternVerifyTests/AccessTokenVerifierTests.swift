@@ -101,3 +101,51 @@ struct AccessTokenVerifierTests {
         #expect(!TokenAuthority.authenticates(hashed, secret: Array("s3cret-value-0124".utf8)))
     }
 }
+
+/// An identity provider's JWKS: the keys it can use are read, the rest left out; its tokens verify by kid.
+struct JSONWebKeySetTests {
+    @Test func readsUsableKeysAndLeavesOutTheRest() throws {
+        let signing = TokenSigningKey(id: "own")
+        var entries = [signing.publicKey.jwk]
+        if case .object(var withoutKid) = signing.publicKey.jwk {
+            withoutKid["kid"] = nil
+            entries.append(.object(withoutKid))
+        }
+        if case .object(var encryption) = signing.publicKey.jwk {
+            encryption["kid"] = .string("enc")
+            encryption["use"] = .string("enc")
+            entries.append(.object(encryption))
+        }
+        if case .object(var mislabelled) = signing.publicKey.jwk {
+            mislabelled["kid"] = .string("wrong-alg")
+            mislabelled["alg"] = .string("RS256")
+            entries.append(.object(mislabelled))
+        }
+        entries.append(.object(["kty": .string("oct"), "kid": .string("hmac"), "k": .string("c2VjcmV0")]))
+        entries.append(.object(["kty": .string("RSA"), "kid": .string("short"),
+                                "n": .string(Data(repeating: 0xC5, count: 128).base64URLEncoded), "e": .string("AQAB")]))
+        let document = JSONValue.object(["keys": .array(entries)]).jsonText
+        let keys = try JSONWebKeySet.keys(Array(document.utf8))
+        #expect(keys.map(\.id) == ["own"])
+
+        let policy = IssuerPolicy(issuer: AccessTokenVerifierTests.issuer, audience: AccessTokenVerifierTests.issuer,
+                                  jwksURL: "https://idp.example/jwks", jwksCache: "/nonexistent",
+                                  requirement: TokenRequirement(scopes: ["hooks:write"]))
+        let authority = AccessTokenVerifierTests.authority([signing])
+        let token = try authority.issue(to: AccessTokenVerifierTests.client, scopes: ["hooks:write"], now: at(1_800_000_000))
+        let set = TokenKeySet()
+        let verifier = IssuerTokenVerifier(policy: policy, keys: set)
+        let headers: RequestHeaders = ["Authorization": "Bearer \(token)"]
+        #expect(verifier.verify(body: [], headers: headers, now: at(1_800_000_000)).reason == .invalidToken)  // no keys yet
+        set.replace(with: keys)
+        #expect(verifier.verify(body: [], headers: headers, now: at(1_800_000_000)).verification
+            == Verification(scheme: "jwt", client: "genesys"))
+    }
+
+    @Test func refusesDocumentsWithoutUsableKeys() {
+        for document in ["[]", "{\"keys\":{}}", "{\"keys\":[]}", "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-384\",\"kid\":\"a\"}]}",
+                         String(repeating: " ", count: JSONWebKeySet.maxBytes + 1)] {
+            #expect(throws: JSONWebKeySet.Unusable.self) { try JSONWebKeySet.keys(Array(document.utf8)) }
+        }
+    }
+}

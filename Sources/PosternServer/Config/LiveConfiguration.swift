@@ -16,12 +16,19 @@ public struct ServingConfiguration: Sendable {
     let fulfiller: Fulfiller
     /// The token endpoint's issuer, when the configuration has an `oauth` section.
     let tokens: TokenAuthority?
+    /// The identity-provider keys of each `jwt` source, by source name: loaded before the configuration serves.
+    let issuers: [String: IssuerKeys]
     /// The token endpoint's buckets per client and caller.
     let tokenLimiter: TokenRequestLimiter
     /// The SHA-256 (hex) of the configuration file's bytes; nil for a configuration built in code.
     public let sha256: String?
 
     var rateLimiter: RateLimiter { guards.rateLimiter }
+
+    /// Fetches every `jwt` source's keys (see `IssuerKeys.load`); the problems name the sources left without keys.
+    func loadIssuerKeys(previous: ServingConfiguration? = nil) async -> [ConfigProblem] {
+        await IssuerKeys.loadAll(issuers, sources: config.sources, previous: previous?.issuers ?? [:])
+    }
 
     /// `previous`, when reloading: rate-limit buckets of unchanged limits carry over. Tests pass their own rate
     /// limiter (with its clock) and callers.
@@ -37,6 +44,7 @@ public struct ServingConfiguration: Sendable {
         self.fulfiller = Fulfiller(client: client, destinations: plan.config.destinations)
         self.sha256 = sha256
         self.tokens = plan.tokens
+        self.issuers = IssuerKeys.of(plan.sources)
         self.tokenLimiter = TokenRequestLimiter.continuing(previous?.tokenLimiter,
                                                            limit: plan.config.oauth?.rateLimit ?? OAuthConfig.defaultRateLimit)
         if let tokens = plan.tokens, let retiring = previous?.tokens { tokens.carryOver(from: retiring, now: Date()) }

@@ -137,17 +137,25 @@ public struct Ingest: Sendable {
     public enum Checked: Sendable {
         case answered(HTTPAnswer)
         case storing(Storing)
+        /// The token names a key the source's identity provider may have published since: its JWKS is fetched, then
+        /// the request is checked once more (`finish`).
+        case refreshingKeys(IssuerKeys)
     }
 
     /// The body read whole, or the refusal that ended reading it (too large, cut short), checked on the spot:
     /// verification, the body's kind and schema, the rate limit. A refusal is recorded and answered here, with no
     /// task and no store.
-    public func check(_ admitted: Admitted, body: Result<[UInt8], Refusal>) -> Checked {
+    public func check(_ admitted: Admitted, body: Result<[UInt8], Refusal>, refreshingKeys: Bool = true) -> Checked {
         var decision = admitted.decision
-        let checked = ServiceContext.withValue(admitted.span.context) { intake(admitted, body: body, &decision) }
+        let issuer = refreshingKeys ? admitted.serving.issuers[admitted.source.name] : nil
+        let checked = ServiceContext.withValue(admitted.span.context) {
+            intake(admitted, body: body, refreshingKeys: issuer != nil, &decision)
+        }
         switch checked {
         case .success(let (event, document)):
             return .storing(Storing(admitted: admitted, event: event, document: document, decision: decision))
+        case .failure(let refusal) where refusal.wantsKeyRefresh && issuer != nil:
+            return .refreshingKeys(issuer!)
         case .failure(let refusal):
             let answer = Self.refuse(refusal, &decision)
             record(decision, span: admitted.span, started: admitted.started, route: admitted.source.config.path)
@@ -168,11 +176,15 @@ public struct Ingest: Sendable {
         return answer
     }
 
-    /// `check`, then `store` when the request passed.
-    public func finish(_ admitted: Admitted, body: Result<[UInt8], Refusal>) async -> HTTPAnswer {
-        switch check(admitted, body: body) {
-        case .answered(let answer): answer
-        case .storing(let storing): await store(storing)
+    /// `check`, then `store` when the request passed (after fetching the identity provider's keys when it names one
+    /// not known yet).
+    public func finish(_ admitted: Admitted, body: Result<[UInt8], Refusal>, refreshingKeys: Bool = true) async -> HTTPAnswer {
+        switch check(admitted, body: body, refreshingKeys: refreshingKeys) {
+        case .answered(let answer): return answer
+        case .storing(let storing): return await store(storing)
+        case .refreshingKeys(let issuer):
+            _ = await issuer.refresh()
+            return await finish(admitted, body: body, refreshingKeys: false)
         }
     }
 
@@ -213,7 +225,8 @@ public struct Ingest: Sendable {
     }
 
     /// The event a request makes once it passed every check, or the first refusal.
-    private func intake(_ admitted: Admitted, body: Result<[UInt8], Refusal>,
+    /// `refreshingKeys`: an unknown key is not counted as the caller's refusal yet, since it is checked again.
+    private func intake(_ admitted: Admitted, body: Result<[UInt8], Refusal>, refreshingKeys: Bool,
                         _ decision: inout Decision) -> Result<(IncomingEvent, JSONValue?), Refusal> {
         let (source, caller, rateLimiter) = (admitted.source, admitted.caller, admitted.serving.rateLimiter)
         let bytes: [UInt8]
@@ -231,7 +244,7 @@ public struct Ingest: Sendable {
             withSpan("parse") { _ in Intake.parse(source, received, verification: verification) }
         }
         if case .failure(let refusal) = intake, refusal.isVerificationFailure {
-            rateLimiter.recordRefusal(source.name, caller: caller)
+            if !(refreshingKeys && refusal.wantsKeyRefresh) { rateLimiter.recordRefusal(source.name, caller: caller) }
             return .failure(refusal)
         }
         // Verified: only now does the request spend the source's budget.

@@ -25,8 +25,11 @@ public enum Intake {
     /// The source's verification alone: the signature, token or key, and the timestamp.
     public static func verify(_ source: Source, _ request: WebhookRequest, now: Date) -> Result<Verification, Refusal> {
         switch source.verifier.verifier.verify(request, now: now) {
-        case .refused(let failure): .failure(Refusal(failure.reason, failure.message, challenge: failure.challenge))
-        case .verified(let verified): .success(verified)
+        case .refused(let failure):
+            var refusal = Refusal(failure.reason, failure.message, challenge: failure.challenge)
+            refusal.wantsKeyRefresh = failure == .unknownSigningKey
+            return .failure(refusal)
+        case .verified(let verified): return .success(verified)
         }
     }
 

@@ -8,6 +8,8 @@ public struct Refusal: Error, Sendable, Equatable {
     public var retryAfter: Int?
     /// The `WWW-Authenticate` challenge, for a refused bearer token (RFC 6750 §3).
     public var challenge: String?
+    /// The token names a key the identity provider's key set does not hold: worth one more try after a JWKS fetch.
+    public var wantsKeyRefresh = false
 
     public init(_ reason: ReasonCode, _ message: String, retryAfter: Int? = nil, challenge: String? = nil) {
         self.reason = reason

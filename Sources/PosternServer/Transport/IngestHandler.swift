@@ -117,11 +117,21 @@ final class IngestHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .answered(let answer):
             write(answer, context)
         case .storing(let storing):
-            let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-            let ingest = ingest
-            context.eventLoop.makeFutureWithTask { await ingest.store(storing) }.whenSuccess { answer in
-                bound.value.handler.write(answer, bound.value.context)
+            answer(in: context) { ingest in await ingest.store(storing) }
+        case .refreshingKeys(let issuer):
+            answer(in: context) { ingest in
+                _ = await issuer.refresh()
+                return await ingest.finish(admitted, body: body, refreshingKeys: false)
             }
+        }
+    }
+
+    /// Makes the answer in a task, and writes it back on the loop.
+    private func answer(in context: ChannelHandlerContext, _ make: @escaping @Sendable (Ingest) async -> HTTPAnswer) {
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let ingest = ingest
+        context.eventLoop.makeFutureWithTask { await make(ingest) }.whenSuccess { answer in
+            bound.value.handler.write(answer, bound.value.context)
         }
     }
 

@@ -81,6 +81,10 @@ public final class TokenKeySet: Sendable {
         keys.withLock { $0.keys.sorted() }
     }
 
+    public var all: [TokenKey] {
+        keys.withLock { Array($0.values) }
+    }
+
     private static func byID(_ keys: [TokenKey]) -> [String: TokenKey] {
         Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
