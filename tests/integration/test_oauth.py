@@ -179,6 +179,17 @@ def test_token_endpoint_errors_are_rfc_6749_codes(gateway):
     assert 'postern_oauth_token_requests_total{client="unknown",outcome="invalid_client"} 2' in metrics
 
 
+def test_a_token_request_over_4_kib_is_refused_and_the_connection_goes_on(gateway):
+    session = requests.Session()
+    big = session.post(gateway.url + "/oauth/token", data={"grant_type": "client_credentials", "scope": "x" * 5000},
+                       auth=("genesys-data-actions", GENESYS_SECRET), timeout=10)
+    assert big.status_code == 413 and big.json()["error"] == "invalid_request"
+    again = session.post(gateway.url + "/oauth/token", data={"grant_type": "client_credentials"},
+                         auth=("genesys-data-actions", GENESYS_SECRET), timeout=10)
+    assert again.status_code == 200, again.text
+    secret(again.json()["access_token"])
+
+
 def test_token_requests_are_rate_limited_per_client_and_caller(gateway):
     answers = [fetch(gateway, "genesys-data-actions", "guessing").status_code for _ in range(24)]
     assert answers[:20] == [401] * 20 and answers[-1] == 429, answers

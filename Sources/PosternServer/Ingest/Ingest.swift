@@ -75,8 +75,8 @@ public struct Ingest: Sendable {
         let caller = serving.callers.caller(peer: connection.peer, forwardedFor: head.headerFields[values: Self.forwardedFor])
         var decision = Decision(time: clock.now, method: head.method.rawValue, path: path, caller: caller?.description)
         decision.clientIdentity = connection.identity
-        // One server span per request, continuing the caller's `traceparent` (a no-op unless `tracing:` is set).
         if let tokens = serving.tokens, let begun = oauth(path, head, tokens, serving, caller, started) { return begun }
+        // One server span per request, continuing the caller's `traceparent` (a no-op unless `tracing:` is set).
         let span = InstrumentationSystem.tracer.startSpan(head.method.rawValue, context: Self.traceContext(head.headerFields),
                                                           ofKind: .server)
         switch serving.guards.check(path: path, method: head.method.rawValue, caller: caller,
@@ -151,11 +151,10 @@ public struct Ingest: Sendable {
         let checked = ServiceContext.withValue(admitted.span.context) {
             intake(admitted, body: body, refreshingKeys: issuer != nil, &decision)
         }
+        if case .failure(let refusal) = checked, refusal.wantsKeyRefresh, let issuer { return .refreshingKeys(issuer) }
         switch checked {
         case .success(let (event, document)):
             return .storing(Storing(admitted: admitted, event: event, document: document, decision: decision))
-        case .failure(let refusal) where refusal.wantsKeyRefresh && issuer != nil:
-            return .refreshingKeys(issuer!)
         case .failure(let refusal):
             let answer = Self.refuse(refusal, &decision)
             record(decision, span: admitted.span, started: admitted.started, route: admitted.source.config.path)
