@@ -147,7 +147,9 @@ public struct Ingest: Sendable {
     /// task and no store.
     public func check(_ admitted: Admitted, body: Result<[UInt8], Refusal>, refreshingKeys: Bool = true) -> Checked {
         var decision = admitted.decision
-        let issuer = refreshingKeys ? admitted.serving.issuers[admitted.source.name] : nil
+        // Looked up only where a jwt source exists: the common request pays no hash of its source's name.
+        let issuers = admitted.serving.issuers
+        let issuer = refreshingKeys && !issuers.isEmpty ? issuers[admitted.source.name] : nil
         let checked = ServiceContext.withValue(admitted.span.context) {
             intake(admitted, body: body, refreshingKeys: issuer != nil, &decision)
         }
