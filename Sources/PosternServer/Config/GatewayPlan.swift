@@ -11,6 +11,8 @@ public struct GatewayPlan: Sendable {
     let tlsStores: [String: TLSContextStore]
     /// The token endpoint's keys and clients, when the configuration has an `oauth` section.
     public let tokens: TokenAuthority?
+    /// The identity-provider keys of each `jwt` source, by source name, to be loaded before the plan serves.
+    let issuers: [String: IssuerKeys]
 
     /// Builds the sources and loads every TLS listener's files; a bad file is a problem named by its key path.
     public init(_ config: GatewayConfig) throws(ConfigProblems) {
@@ -31,6 +33,7 @@ public struct GatewayPlan: Sendable {
         self.sources = SourceTable(config, tokens: tokens)
         self.tlsStores = stores
         self.tokens = tokens
+        self.issuers = IssuerKeys.of(sources)
     }
 
     /// Reads every signing key's PEM file; a file that is missing or holds no usable key is a problem at its key path.

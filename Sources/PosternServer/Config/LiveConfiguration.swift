@@ -25,11 +25,6 @@ public struct ServingConfiguration: Sendable {
 
     var rateLimiter: RateLimiter { guards.rateLimiter }
 
-    /// Fetches every `jwt` source's keys (see `IssuerKeys.load`); the problems name the sources left without keys.
-    func loadIssuerKeys(previous: ServingConfiguration? = nil) async -> [ConfigProblem] {
-        await IssuerKeys.loadAll(issuers, sources: config.sources, previous: previous?.issuers ?? [:])
-    }
-
     /// `previous`, when reloading: rate-limit buckets of unchanged limits carry over. Tests pass their own rate
     /// limiter (with its clock) and callers.
     public init(_ plan: GatewayPlan, sha256: String? = nil, client: DeliveryClient? = nil,
@@ -44,7 +39,7 @@ public struct ServingConfiguration: Sendable {
         self.fulfiller = Fulfiller(client: client, destinations: plan.config.destinations)
         self.sha256 = sha256
         self.tokens = plan.tokens
-        self.issuers = IssuerKeys.of(plan.sources)
+        self.issuers = plan.issuers
         self.tokenLimiter = TokenRequestLimiter.continuing(previous?.tokenLimiter,
                                                            limit: plan.config.oauth?.rateLimit ?? OAuthConfig.defaultRateLimit)
         if let tokens = plan.tokens, let retiring = previous?.tokens { tokens.carryOver(from: retiring, now: Date()) }

@@ -94,12 +94,11 @@ public actor ConfigReloader {
             return Outcome(status: "refused", configSHA256: sha256,
                            problems: error.problems.map { .init(path: $0.path, reason: $0.reason) })
         }
-        let next = ServingConfiguration(plan, sha256: sha256, client: client, previous: current)
-        let keyProblems = await next.loadIssuerKeys(previous: current)
+        let keyProblems = await IssuerKeys.loadAll(plan.issuers, sources: plan.config.sources, previous: current.issuers)
         guard keyProblems.isEmpty else {
             return Outcome(status: "refused", configSHA256: sha256, problems: keyProblems.map { .init(path: $0.path, reason: $0.reason) })
         }
-        live.replace(with: next)
+        live.replace(with: ServingConfiguration(plan, sha256: sha256, client: client, previous: current))
         await dispatcher?.reconfigure(destinations: plan.config.destinations)
         return Outcome(status: "reloaded", configSHA256: sha256,
                        needsRestart: Self.restartOnly(running: started, loaded: plan.config))

@@ -33,7 +33,7 @@ public struct Gateway {
                                  logger: logger)
         try await ListenerCheck.requireBindable(config.listeners.map(\.address) + [config.admin.listen])
         // The identity providers' keys before anything else is opened: a start without them fails here, cleanly.
-        let keyProblems = await IssuerKeys.loadAll(IssuerKeys.of(plan.sources), sources: config.sources)
+        let keyProblems = await IssuerKeys.loadAll(plan.issuers, sources: config.sources)
         guard keyProblems.isEmpty else { throw ConfigProblems(keyProblems) }
         let gate = StartGate(listeners: config.listeners.count + 1)
         let metrics = Metrics()

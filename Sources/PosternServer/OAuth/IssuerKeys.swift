@@ -13,15 +13,13 @@ import Synchronization
 public final class IssuerKeys: Sendable {
     /// Seconds between two fetches caused by unknown `kid`s: a flood of forged `kid`s costs the provider one fetch.
     static let refreshInterval: Duration = .seconds(10)
-    static let fetchTimeout: Duration = .seconds(10)
+    static let fetchTimeout = TimeAmount.seconds(10)
 
-    let source: String
     let policy: IssuerPolicy
     let keys: TokenKeySet
     private let state = Mutex<(lastFetch: ContinuousClock.Instant?, fetching: Task<Bool, Never>?)>((nil, nil))
 
-    init(source: String, policy: IssuerPolicy, keys: TokenKeySet) {
-        self.source = source
+    init(policy: IssuerPolicy, keys: TokenKeySet) {
         self.policy = policy
         self.keys = keys
     }
@@ -39,8 +37,8 @@ public final class IssuerKeys: Sendable {
         case .success(let found):
             keys.replace(with: found)
         case .failure(let failure):
-            if let previous, previous.policy.jwksURL == policy.jwksURL, !previous.keys.ids.isEmpty {
-                keys.replace(with: previous.keys.all)
+            if let previous, previous.policy.jwksURL == policy.jwksURL, case let held = previous.keys.all, !held.isEmpty {
+                keys.replace(with: held)
             } else if let cached = FileManager.default.contents(atPath: policy.jwksCache),
                       let found = try? JSONWebKeySet.keys(Array(cached)) {
                 keys.replace(with: found)
@@ -89,7 +87,7 @@ public final class IssuerKeys: Sendable {
         do {
             var request = HTTPClientRequest(url: policy.jwksURL)
             request.headers.add(name: "Accept", value: "application/json")
-            let response = try await client.execute(request, timeout: .seconds(Int64(Self.fetchTimeout.components.seconds)))
+            let response = try await client.execute(request, timeout: Self.fetchTimeout)
             guard response.status == .ok else {
                 return .failure(Unavailable(description: "GET \(policy.jwksURL) answered \(response.status.code)"))
             }
@@ -115,7 +113,7 @@ public final class IssuerKeys: Sendable {
     static func of(_ sources: SourceTable) -> [String: IssuerKeys] {
         sources.sources.reduce(into: [:]) { found, source in
             if case .jwt(let policy) = source.config.verify.secrets, let keys = source.verifier.issuerKeys {
-                found[source.name] = IssuerKeys(source: source.name, policy: policy, keys: keys)
+                found[source.name] = IssuerKeys(policy: policy, keys: keys)
             }
         }
     }

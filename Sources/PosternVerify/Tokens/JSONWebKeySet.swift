@@ -77,10 +77,6 @@ public final class TokenKeySet: Sendable {
         keys.withLock { $0[id] }
     }
 
-    public var ids: [String] {
-        keys.withLock { $0.keys.sorted() }
-    }
-
     public var all: [TokenKey] {
         keys.withLock { Array($0.values) }
     }
