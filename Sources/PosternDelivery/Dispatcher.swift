@@ -20,12 +20,15 @@ public actor Dispatcher: Service {
     private let logger: Logger
 
     private var breakers: [String: CircuitBreaker]
-    /// Destinations that keep a pace (Genesys' requests per minute).
+    /// Destinations that keep a pace (`rateLimit`, Genesys' requests per minute).
     private var paces: [String: TokenBucket]
     /// Every claimed delivery not yet over, by id: its life, and the task attempting it.
     private var lives: [Int64: DeliveryLife] = [:]
     private var attempts: [Int64: Task<Void, Never>] = [:]
     private var stopping = false
+    /// Set by a round that a pace held back: how long until that destination's next token, so its deliveries start
+    /// at its rate rather than at each poll.
+    private var paceWait: Duration?
 
     public init(queue: any DeliveryQueue, destinations: [DestinationConfig], client: DeliveryClient,
                 observer: any DeliveryObserver, doorbell: Doorbell = Doorbell(), pollInterval: Duration = .milliseconds(500),
@@ -49,7 +52,7 @@ public actor Dispatcher: Service {
         await withGracefulShutdownHandler {
             while await !self.isStopping {
                 await self.startDue()
-                await self.doorbell.wait(upTo: self.pollInterval)
+                await self.doorbell.wait(upTo: min(self.pollInterval, await self.paceWait ?? self.pollInterval))
             }
         } onGracefulShutdown: {
             Task { await self.stop() }
@@ -98,14 +101,16 @@ public actor Dispatcher: Service {
     @discardableResult
     private func startDue() async -> Int {
         var started = 0
+        paceWait = nil
         for destination in destinations {
             let name = destination.config.name
             let free = destination.config.concurrency - lives.values.count { $0.destination == name }
             guard free > 0, let admitted = admit(name), admitted > 0 else { continue }
             let paced = paces[name].map { $0.available(at: clock.now.sinceEpoch) } ?? .max
+            let limit = min(free, admitted, paced)
             let claimed: [DueDelivery]
             do {
-                claimed = paced > 0 ? try await queue.claimDue(destination: name, now: clock.now, limit: min(free, admitted, paced)) : []
+                claimed = limit > 0 ? try await queue.claimDue(destination: name, now: clock.now, limit: limit) : []
             } catch {
                 logger.error("claiming deliveries failed", metadata: ["destination": "\(name)", "error": "\(error)"])
                 claimed = []
@@ -117,6 +122,11 @@ public actor Dispatcher: Service {
                 attempts[delivery.id] = Task { await self.attempt(delivery, to: destination) }
             }
             started += claimed.count
+            // Held back by the pace alone: more may be due, so look again when the next token is in.
+            if paced < min(free, admitted), claimed.count == paced, let pace = paces[name] {
+                let wait = pace.untilNextToken(at: clock.now.sinceEpoch)
+                paceWait = min(paceWait ?? wait, wait)
+            }
         }
         return started
     }

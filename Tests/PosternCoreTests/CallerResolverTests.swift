@@ -61,4 +61,13 @@ struct CallerResolverTests {
         for _ in 0..<19 { #expect(bucket.take(at: .seconds(1000)) == .allowed) }
         #expect(bucket.take(at: .seconds(1000)) != .allowed, "but never beyond the burst")
     }
+
+    @Test func theBucketSaysHowLongUntilItsNextToken() {
+        var bucket = TokenBucket(RateLimit(perSecond: 4, burst: 1))
+        #expect(bucket.untilNextToken(at: .seconds(10)) == .zero, "a full bucket holds one now")
+        #expect(bucket.take(at: .seconds(10)) == .allowed)
+        #expect(abs(bucket.untilNextToken(at: .seconds(10)).seconds - 0.25) < 1e-9)
+        #expect(abs(bucket.untilNextToken(at: .seconds(10.1)).seconds - 0.15) < 1e-9)
+        #expect(bucket.untilNextToken(at: .seconds(10.25)) == .zero)
+    }
 }

@@ -20,7 +20,7 @@ class Backend:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                record = {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+                record = {"at": time.monotonic(), "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
                 if backend.verify:
                     record["verified"] = backend.verify(body, record["headers"])
                 with backend.lock:

@@ -134,6 +134,43 @@ def test_dead_letters_are_listed_and_replayed_from_the_command_line_and_the_admi
     assert unknown.returncode == 2 and b"no destination is named" in unknown.stderr
 
 
+def test_a_destination_rate_limit_paces_a_backlog_at_its_rate(gateway_factory, backend):
+    # 5 per second, one at a time: 14 events take about 13 / 5 = 2.6 s, where polling alone (every 0.5 s) would
+    # start one per poll and take 6.5 s, and no pace would deliver them all at once.
+    gateway = gateway_factory(sources(), destination(backend.url, "    concurrency: 8\n    rateLimit: {perSecond: 5, burst: 1}\n"))
+    for index in range(14):
+        send(gateway, f"paced-{index}")
+    seen = backend.wait_for(lambda seen: len(seen) == 14, timeout=20)
+    times = sorted(r["at"] for r in seen)
+    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    assert min(gaps) > 0.12, f"deliveries started faster than 5 per second: {gaps}"
+    assert 2.3 < times[-1] - times[0] < 4.5, f"14 deliveries over {times[-1] - times[0]:.2f} s, not about 2.6 s"
+    assert all(d["state"] == "delivered" for d in deliveries(gateway))
+
+
+def test_a_destination_rate_limit_is_checked_by_key_path(tmp_path):
+    config = tmp_path / "postern.yaml"
+    http = destination("http://127.0.0.1:9/hook", "    rateLimit: {burst: 3}\n")
+    config.write_text(f"""listen: 127.0.0.1:{free_port()}
+store: sqlite:./events.db
+{http}
+  - name: genesys
+    type: genesys
+    region: mypurecloud.com
+    clientId: a
+    clientSecret: b
+    integrationId: c
+    requestsPerMinute: 120
+    rateLimit: {{perSecond: 2}}
+sources:
+{sources("[backend, genesys]")}""")
+    result = postern("check", "--config", str(config))
+    assert result.returncode != 0
+    problems = result.stderr.decode() + result.stdout.decode()
+    assert "destinations[0].rateLimit.perSecond: is required" in problems, problems
+    assert "destinations[1].rateLimit: give requestsPerMinute or rateLimit, not both" in problems, problems
+
+
 def test_metrics_count_attempts_and_show_the_queue(gateway_factory, backend):
     backend.set("status", 503)
     gateway = gateway_factory(sources(), destination(backend.url, "    circuit: {failureThreshold: 2, cooldown: 60}\n"))

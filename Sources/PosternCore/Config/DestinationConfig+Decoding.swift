@@ -3,7 +3,7 @@ import Foundation
 /// The `destinations` section: HTTP and Genesys destinations, their retries and circuit breakers.
 extension GatewayConfig {
     static let destinationKeys: Set<String> = [
-        "name", "url", "timeout", "headers", "forwardHeaders", "retry", "circuit", "signing", "concurrency",
+        "name", "url", "timeout", "headers", "forwardHeaders", "retry", "circuit", "signing", "concurrency", "rateLimit",
     ]
 
     static func decodeDestinations(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [DestinationConfig] {
@@ -16,7 +16,7 @@ extension GatewayConfig {
 
     static let genesysKeys: Set<String> = [
         "name", "type", "region", "apiBase", "loginBase", "clientId", "clientSecret", "integrationId", "path", "mapping",
-        "requestsPerMinute", "timeout", "retry", "circuit", "concurrency", "send",
+        "requestsPerMinute", "rateLimit", "timeout", "retry", "circuit", "concurrency", "send",
     ]
 
     static func decodeDestination(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> DestinationConfig? {
@@ -52,6 +52,7 @@ extension GatewayConfig {
             problems.append(ConfigProblem(node["signing"]["secret"].path, "is required"))
         }
         destination.concurrency = node["concurrency"].integer(&problems, in: ConfigRange.concurrency) ?? destination.concurrency
+        destination.rateLimit = decodeRateLimit(node["rateLimit"], &problems)
         guard name != nil, url != nil else { return nil }
         return destination
     }
@@ -98,6 +99,10 @@ extension GatewayConfig {
         destination.circuit = decodeCircuit(node["circuit"], &problems)
         // One at a time by default, so one customer's lines reach the agent in the order they were sent.
         destination.concurrency = node["concurrency"].integer(&problems, in: ConfigRange.concurrency) ?? 1
+        if node["rateLimit"].isPresent, node["requestsPerMinute"].isPresent {
+            problems.append(ConfigProblem(node["rateLimit"].path, "give requestsPerMinute or rateLimit, not both"))
+        }
+        destination.rateLimit = decodeRateLimit(node["rateLimit"], &problems)
         return destination
     }
 

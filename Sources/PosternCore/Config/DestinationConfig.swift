@@ -22,6 +22,8 @@ public struct DestinationConfig: Sendable {
     /// Set for a Genesys Cloud destination (`type: genesys`): events become Open Messaging inbound messages,
     /// authorized by an OAuth client; `url` is then the inbound message URL.
     public var genesys: GenesysSettings?
+    /// At most this many deliveries started per second (`rateLimit: {perSecond, burst}`), on top of `concurrency`.
+    public var rateLimit: RateLimit?
 
     public init(name: String, url: String, timeout: Duration = .seconds(10), headers: [(name: String, value: String)] = [],
                 forwardHeaders: [String] = DestinationConfig.defaultForwardHeaders, retry: RetryPolicy = RetryPolicy(),
@@ -39,8 +41,8 @@ public struct DestinationConfig: Sendable {
         self.genesys = genesys
     }
 
-    /// The pace this destination keeps, if any (a Genesys destination's `requestsPerMinute`).
+    /// The pace this destination keeps, if any: its `rateLimit`, or a Genesys destination's `requestsPerMinute`.
     public var pace: RateLimit? {
-        genesys.map { RateLimit(perSecond: $0.requestsPerMinute / 60, burst: max(1, Int($0.requestsPerMinute / 60))) }
+        rateLimit ?? genesys.map { RateLimit(perSecond: $0.requestsPerMinute / 60, burst: max(1, Int($0.requestsPerMinute / 60))) }
     }
 }

@@ -1,4 +1,4 @@
-/// A source's rate limit: a token bucket refilled at `perSecond`, holding at most `burst` requests.
+/// A rate limit (a source's requests, a destination's deliveries): a token bucket refilled at `perSecond`, holding at most `burst` requests.
 public struct RateLimit: Sendable, Equatable, Encodable {
     public var perSecond: Double
     public var burst: Int
@@ -39,6 +39,13 @@ public struct TokenBucket: Sendable {
     /// How many whole tokens the bucket holds at `now`, without taking any.
     public func available(at now: Duration) -> Int {
         Int(saturating: (refilled(at: now) + 1e-9).rounded(.down))
+    }
+
+    /// How long from `now` until the bucket holds a whole token: zero when it holds one already.
+    public func untilNextToken(at now: Duration) -> Duration {
+        let tokens = refilled(at: now)
+        guard tokens < 1 - 1e-9 else { return .zero }
+        return Duration(secondsSaturating: (1 - tokens) / limit.perSecond)
     }
 
     private func refilled(at now: Duration) -> Double {
