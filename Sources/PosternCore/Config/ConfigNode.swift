@@ -144,6 +144,7 @@ public struct ConfigNode: Sendable {
     }
 
     private static func text(_ number: Double) -> String {
-        number.rounded() == number ? String(Int(number)) : String(number)
+        guard number.rounded() == number, let whole = Int(exactly: number) else { return String(number) }
+        return String(whole)
     }
 }

@@ -56,7 +56,7 @@ extension GatewayConfig {
             problems.append(ConfigProblem(node["answer"]["status"].path,
                 "must be one of \(successStatuses.map(String.init).joined(separator: ", ")) for \(preset.name), the only statuses it takes as success"))
         }
-        let destinations = node["destinations"].strings(&problems)
+        let (destinations, routes) = decodeDestinationEntries(node["destinations"], body: body, &problems)
         reportRepeats(destinations.enumerated().map { ("\(node["destinations"].path)[\($0)]", $1) }, &problems)
         node["limits"].rejectUnknownKeys(["maxBodyBytes"], &problems)
         let maxBodyBytes = node["limits"]["maxBodyBytes"].integer(&problems, in: ConfigRange.bodyBytes)
@@ -96,7 +96,39 @@ extension GatewayConfig {
                             allowIPs: allowIPs, rateLimit: rateLimit ?? verify.preset.rateLimit,
                             requiresClientCertificate: clientCert == "required" || !allowedSubjects.isEmpty || !allowedSANs.isEmpty,
                             allowedSubjects: allowedSubjects, allowedSANs: allowedSANs,
-                            destinations: destinations, mode: mode, respond: respond, answer: answer)
+                            destinations: destinations, routes: routes, mode: mode, respond: respond, answer: answer)
+    }
+
+    /// The names a source's `destinations` entries give, reading nothing else (their filters are left unread).
+    static func destinationNames(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [String] {
+        if case .string? = node.value { return node.strings(&problems) }
+        return node.elements(&problems).compactMap { entry in
+            if case .map? = entry.value { entry["to"].requiredString(&problems) } else { entry.requiredString(&problems) }
+        }
+    }
+
+    /// `destinations: [crm, {to: genesys, when: {...}}]`: each entry a destination's name, or its name with a filter.
+    static func decodeDestinationEntries(_ node: ConfigNode, body: BodyKind,
+                                         _ problems: inout [ConfigProblem]) -> ([String], [String: RouteFilter]) {
+        if case .string? = node.value { return (node.strings(&problems), [:]) }
+        var names: [String] = []
+        var routes: [String: RouteFilter] = [:]
+        for entry in node.elements(&problems) {
+            guard case .map? = entry.value else {
+                if let name = entry.requiredString(&problems) { names.append(name) }
+                continue
+            }
+            entry.rejectUnknownKeys(["to", "when"], &problems)
+            guard let name = entry["to"].requiredString(&problems) else { continue }
+            names.append(name)
+            guard entry["when"].isPresent, let filter = RouteFilter.decode(entry["when"], &problems) else { continue }
+            if filter.readsBody, body != .json, body != .form {
+                problems.append(ConfigProblem(entry["when"].path,
+                    "body fields need a body with fields (json or form), not \(body.rawValue); use header:<name>"))
+            }
+            routes[name] = filter
+        }
+        return (names, routes)
     }
 
     /// A built-in schema name or a JSON Schema file path, compiled.

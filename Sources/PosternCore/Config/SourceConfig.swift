@@ -25,6 +25,8 @@ public struct SourceConfig: Sendable {
     public var allowedSANs: [SubjectAlternativeName]
     /// The destinations this source's events are delivered to, by name.
     public var destinations: [String]
+    /// The `when:` of each destination that has one: its events go there only when they pass it.
+    public var routes: [String: RouteFilter] = [:]
     public var mode: SourceMode
     /// How a fulfillment source answers; nil for an ingest source.
     public var respond: RespondConfig?
@@ -35,6 +37,12 @@ public struct SourceConfig: Sendable {
     /// while the caller waits.
     public var queuedDestinations: [String] {
         destinations.filter { $0 != respond?.upstream }
+    }
+
+    /// The queued destinations one event is routed to: those with no `when:`, and those whose `when:` it passes.
+    public func routedDestinations(_ queued: [String], document: JSONValue?, headers: [(name: String, value: String)]) -> [String] {
+        guard !routes.isEmpty else { return queued }
+        return queued.filter { routes[$0]?.admits(document: document, headers: headers) ?? true }
     }
 }
 

@@ -32,7 +32,7 @@ public struct StoreView: Sendable, Equatable {
         for source in root["sources"].elements(&problems) {
             guard let name = source["name"].requiredString(&problems) else { continue }
             let upstream = source["respond"]["upstream"].string(&problems)
-            sources[name] = source["destinations"].strings(&problems).filter { $0 != upstream }
+            sources[name] = GatewayConfig.destinationNames(source["destinations"], &problems).filter { $0 != upstream }
         }
         let destinations = root["destinations"].elements(&problems).compactMap { $0["name"].requiredString(&problems) }
         guard problems.isEmpty, let store else { throw ConfigProblems(problems) }

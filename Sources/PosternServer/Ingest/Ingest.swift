@@ -257,11 +257,14 @@ public struct Ingest: Sendable {
         }
         decision.correlationID = checked.correlationID
         decision.verification = checked.verification
+        let kept = source.keptHeaders(headers)
+        let destinations = source.config.routedDestinations(source.queuedDestinations, document: checked.document, headers: kept)
+        decision.routed = source.config.routes.isEmpty ? nil : destinations
         let event = IncomingEvent(
             source: source.name, idempotencyKey: checked.idempotencyKey, correlationID: checked.correlationID,
-            receivedAt: decision.time, headers: Self.storedHeaders(source.keptHeaders(headers)), body: bytes,
+            receivedAt: decision.time, headers: Self.storedHeaders(kept), body: bytes,
             verification: checked.verification, callerAddress: decision.caller,
-            clientSubject: decision.clientIdentity?.subject, destinations: source.queuedDestinations)
+            clientSubject: decision.clientIdentity?.subject, destinations: destinations)
         return .success((event, checked.document))
     }
 
@@ -280,6 +283,7 @@ public struct Ingest: Sendable {
             outcome = try await withSpan("commit") { _ in try await store.insert(event) }
         } catch {
             observer.logger.error("store insert failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
+            decision.routed = nil
             return Self.refuse(Refusal(.storeUnavailable, "the event could not be stored; retry later", retryAfter: 5), &decision)
         }
         switch outcome {
@@ -295,6 +299,7 @@ public struct Ingest: Sendable {
             if let answer = source.config.answer { return configured(answer, id: id, event: event, document: document, &decision) }
             return HTTPAnswer.status(200, "accepted", id: id)
         case .duplicate(let id):
+            decision.routed = nil  // routed when it was stored
             decision.reason = .duplicate
             decision.status = source.config.onDuplicate.rawValue
             decision.eventID = id

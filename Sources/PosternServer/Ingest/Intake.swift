@@ -91,7 +91,8 @@ public enum Intake {
 
     /// The names (lower case) of the received headers worth keeping with a source's events: never credentials or
     /// signatures. Computed once per source.
-    static func keptHeaderNames(_ verifier: SourceVerifier, idempotencyKey: IdempotencyKeyRule) -> Set<String> {
+    static func keptHeaderNames(_ verifier: SourceVerifier, idempotencyKey: IdempotencyKeyRule,
+                                routes: [String: RouteFilter] = [:]) -> Set<String> {
         var kept: Set<String> = [
             "content-type", "content-encoding", "user-agent", "traceparent", "tracestate", "x-request-id",
             correlationHeader.lowercased(), "webhook-id", "webhook-timestamp", "x-github-event", "x-github-delivery",
@@ -99,6 +100,8 @@ public enum Intake {
         if let header = verifier.correlationHeader { kept.insert(header.lowercased()) }
         if case .header(let name)? = verifier.descriptor?.timestamp { kept.insert(name.lowercased()) }
         if case .header(let name) = idempotencyKey { kept.insert(name.lowercased()) }
+        // Headers that routes read, but never a credential.
+        kept.formUnion(routes.values.flatMap(\.headerNames).filter { !["authorization", "cookie", "x-api-key"].contains($0) })
         if let signature = verifier.descriptor?.header { kept.remove(signature.lowercased()) }
         return kept
     }

@@ -53,7 +53,7 @@ public struct Source: Sendable {
     init(_ config: SourceConfig, tokens: TokenAuthority? = nil) {
         self.config = config
         self.verifier = SourceVerifier(config.verify, tokens: tokens)
-        self.keptHeaderNames = Intake.keptHeaderNames(verifier, idempotencyKey: config.idempotencyKey)
+        self.keptHeaderNames = Intake.keptHeaderNames(verifier, idempotencyKey: config.idempotencyKey, routes: config.routes)
         self.queuedDestinations = config.queuedDestinations
     }
 }

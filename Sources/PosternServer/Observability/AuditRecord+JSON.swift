@@ -35,6 +35,10 @@ extension AuditRecord {
         add("method", method)
         add("path", path)
         add("reason", reason)
+        if let routed {
+            key("routed")
+            line.append(contentsOf: "[\(routed.map(JSONText.quoted).joined(separator: ","))]".utf8)
+        }
         add("scheme", scheme)
         add("secretIndex", number: secretIndex.map(String.init))
         add("source", source)

@@ -21,5 +21,7 @@ public struct AuditRecord: Sendable, Encodable {
     public var secretIndex: Int?
     /// A fulfillment source's answer: `upstream`, or `fallback: <why>`.
     public var answer: String?
+    /// A stored event's destinations, where its source has routing rules; empty when it matched none.
+    public var routed: [String]? = nil
     public var latencyMs: Double
 }

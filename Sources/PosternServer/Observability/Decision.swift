@@ -17,6 +17,8 @@ public struct Decision: Sendable {
     public var verification: Verification?
     /// How a fulfillment source's answer was made: `upstream`, or `fallback: <why>`.
     public var answer: String?
+    /// For a stored event of a source with routing rules: the destinations it was routed to (empty: not routed).
+    public var routed: [String]?
     public var latency: Duration = .zero
 
     public init(time: Date, method: String, path: String, caller: String?) {

@@ -28,7 +28,7 @@ public struct DecisionObserver: Sendable {
             eventId: decision.eventID,
             correlationId: decision.correlationID,
             scheme: decision.verification?.scheme, secretIndex: decision.verification?.secretIndex, answer: decision.answer,
-            latencyMs: (decision.latency.seconds * 1_000_000).rounded() / 1000))
+            routed: decision.routed, latencyMs: (decision.latency.seconds * 1_000_000).rounded() / 1000))
         metrics.requests(source: decision.source ?? "", outcome: outcome, reason: decision.reason.rawValue).increment()
         metrics.requestDuration(source: decision.source ?? "").record(decision.latency)
         if let source = decision.source {
