@@ -99,11 +99,12 @@ extension GatewayConfig {
                             destinations: destinations, routes: routes, mode: mode, respond: respond, answer: answer)
     }
 
-    /// The names a source's `destinations` entries give, reading nothing else (their filters are left unread).
-    static func destinationNames(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [String] {
+    /// The names of a source's `destinations` entries without a `when:` (their filters are left unread).
+    static func unfilteredDestinationNames(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [String] {
         if case .string? = node.value { return node.strings(&problems) }
         return node.elements(&problems).compactMap { entry in
-            if case .map? = entry.value { entry["to"].requiredString(&problems) } else { entry.requiredString(&problems) }
+            guard case .map? = entry.value else { return entry.requiredString(&problems) }
+            return entry["when"].isPresent ? nil : entry["to"].requiredString(&problems)
         }
     }
 

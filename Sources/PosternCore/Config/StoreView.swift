@@ -4,7 +4,8 @@
 public struct StoreView: Sendable, Equatable {
     public var store: StoreLocation
     public var audit: AuditOutput
-    /// Each source's outbox destinations, by source name.
+    /// Each source's outbox destinations that a replay naming none goes to, by source name: those without a
+    /// routing filter, which only a replay naming the destination reaches.
     public var sourceDestinations: [String: [String]]
     /// Every configured destination's name.
     public var destinations: [String]
@@ -19,7 +20,9 @@ public struct StoreView: Sendable, Equatable {
     /// The view of a whole configuration (the admin API's).
     public init(_ config: GatewayConfig) {
         self.init(store: config.store, audit: config.audit,
-                  sourceDestinations: Dictionary(config.sources.map { ($0.name, $0.queuedDestinations) }, uniquingKeysWith: { a, _ in a }),
+                  sourceDestinations: Dictionary(config.sources.map { source in
+                      (source.name, source.queuedDestinations.filter { source.routes[$0] == nil })
+                  }, uniquingKeysWith: { a, _ in a }),
                   destinations: config.destinations.map(\.name))
     }
 
@@ -32,7 +35,7 @@ public struct StoreView: Sendable, Equatable {
         for source in root["sources"].elements(&problems) {
             guard let name = source["name"].requiredString(&problems) else { continue }
             let upstream = source["respond"]["upstream"].string(&problems)
-            sources[name] = GatewayConfig.destinationNames(source["destinations"], &problems).filter { $0 != upstream }
+            sources[name] = GatewayConfig.unfilteredDestinationNames(source["destinations"], &problems).filter { $0 != upstream }
         }
         let destinations = root["destinations"].elements(&problems).compactMap { $0["name"].requiredString(&problems) }
         guard problems.isEmpty, let store else { throw ConfigProblems(problems) }

@@ -11,7 +11,8 @@ public struct Replayer: Sendable {
         public var source: String?
         public var since: String?
         public var until: String?
-        /// Only this destination; otherwise the source's destinations as configured now.
+        /// Only this destination; otherwise the source's destinations as configured now, except those with a routing
+        /// filter (which an event may not have matched).
         public var destination: String?
 
         public init(event: String? = nil, source: String? = nil, since: String? = nil, until: String? = nil,
@@ -77,7 +78,7 @@ public struct Replayer: Sendable {
     }
 
     /// Where a replay sends each source's events: only `destination` when one is named (it must be configured),
-    /// else the source's destinations as configured now.
+    /// else the source's destinations as configured now that have no routing filter.
     static func destinations(_ destination: String?, in view: StoreView) throws(Problem) -> @Sendable (String) -> [String] {
         if let destination {
             guard view.destinations.contains(destination) else {
