@@ -16,8 +16,10 @@ public struct OutgoingRequest: Sendable {
         func original(_ name: String) -> String? {
             delivery.headers.first { $0.name.lowercased() == name }?.value
         }
+        let values = destination.usesPlaceholders ? Self.values(delivery) : nil
+        let body = destination.body.flatMap { template in values.map { Array(template.render($0).jsonText.utf8) } }
         var headers: [(name: String, value: String)] = [
-            ("Content-Type", original("content-type") ?? "application/json"),
+            ("Content-Type", body != nil ? "application/json" : original("content-type") ?? "application/json"),
             ("Idempotency-Key", delivery.eventID),
             ("X-Correlation-Id", delivery.correlationID ?? delivery.eventID),
         ]
@@ -28,14 +30,31 @@ public struct OutgoingRequest: Sendable {
         for name in destination.forwardHeaders where !Self.reserved.contains(name) {
             if let value = original(name) { headers.append((name, value)) }
         }
-        headers += destination.headers
+        headers += destination.headers.map { header in
+            guard let values, header.value.contains("{{") else { return header }
+            var problems: [ConfigProblem] = []
+            let pieces = BodyTemplate.pieces(header.value, at: "", &problems) ?? [.text(header.value)]
+            return (header.name, BodyTemplate.text(pieces, values))
+        }
+        let sent = body ?? delivery.body
         if let secret = destination.signingSecret, let key = StandardWebhooksSecret.keyBytes(secret) {
-            headers += Self.standardWebhooksSigner.headers(body: delivery.body, keyBytes: key, timestamp: now,
-                                                           id: delivery.eventID)
+            headers += Self.standardWebhooksSigner.headers(body: sent, keyBytes: key, timestamp: now, id: delivery.eventID)
         }
         self.url = destination.url
         self.headers = headers
-        self.body = delivery.body
+        self.body = sent
+    }
+
+    /// What a destination's placeholders stand for in this delivery: the body's fields when it is JSON or a form.
+    static func values(_ delivery: DueDelivery) -> BodyTemplate.Values {
+        let type = delivery.headers.first { $0.name.lowercased() == "content-type" }?.value ?? "application/json"
+        let document: JSONValue? = switch AnswerTemplate.Escaping(contentType: type) {
+        case .form: try? FormBody.parse(delivery.body)
+        case .xml: nil
+        case .json, .none: try? JSONParser.parse(delivery.body)
+        }
+        return BodyTemplate.Values(id: delivery.eventID, correlationID: delivery.correlationID ?? delivery.eventID,
+                                   receivedAt: delivery.receivedAt, document: document)
     }
 
     public init(method: String = "POST", url: String, headers: [(name: String, value: String)], body: [UInt8] = []) {

@@ -142,8 +142,10 @@ def test_a_destination_rate_limit_paces_a_backlog_at_its_rate(gateway_factory, b
         send(gateway, f"paced-{index}")
     seen = backend.wait_for(lambda seen: len(seen) == 14, timeout=20)
     times = sorted(r["at"] for r in seen)
-    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
-    assert min(gaps) > 0.12, f"deliveries started faster than 5 per second: {gaps}"
+    # Arrival times, not start times: one late arrival can land next to the one after it, so the pace is checked
+    # over windows of a second (5 per second, plus the burst and one late arrival) rather than gap by gap.
+    busiest = max(sum(1 for t in times if start <= t < start + 1) for start in times)
+    assert busiest <= 7, f"{busiest} deliveries within one second, at 5 per second: {times}"
     assert 2.3 < times[-1] - times[0] < 4.5, f"14 deliveries over {times[-1] - times[0]:.2f} s, not about 2.6 s"
     assert all(d["state"] == "delivered" for d in deliveries(gateway))
 

@@ -4,6 +4,7 @@ import Foundation
 extension GatewayConfig {
     static let destinationKeys: Set<String> = [
         "name", "url", "timeout", "headers", "forwardHeaders", "retry", "circuit", "signing", "concurrency", "rateLimit",
+        "body",
     ]
 
     static func decodeDestinations(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [DestinationConfig] {
@@ -36,6 +37,8 @@ extension GatewayConfig {
         var destination = DestinationConfig(name: name ?? "", url: url ?? "")
         destination.timeout = node["timeout"].duration(&problems) ?? destination.timeout
         destination.headers = decodeHeaderMap(node["headers"], &problems)
+        for (name, value) in destination.headers { _ = BodyTemplate.pieces(value, at: node["headers"][name].path, &problems) }
+        destination.body = BodyTemplate.decode(node["body"], &problems)
         if node["forwardHeaders"].isPresent {
             destination.forwardHeaders = node["forwardHeaders"].strings(&problems).map { $0.lowercased() }
         }

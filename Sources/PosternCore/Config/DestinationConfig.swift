@@ -24,6 +24,8 @@ public struct DestinationConfig: Sendable {
     public var genesys: GenesysSettings?
     /// At most this many deliveries started per second (`rateLimit: {perSecond, burst}`), on top of `concurrency`.
     public var rateLimit: RateLimit?
+    /// The JSON sent instead of the event's raw body (`body:`), built from the event.
+    public var body: BodyTemplate?
 
     public init(name: String, url: String, timeout: Duration = .seconds(10), headers: [(name: String, value: String)] = [],
                 forwardHeaders: [String] = DestinationConfig.defaultForwardHeaders, retry: RetryPolicy = RetryPolicy(),
@@ -39,6 +41,11 @@ public struct DestinationConfig: Sendable {
         self.signingSecret = signingSecret
         self.concurrency = concurrency
         self.genesys = genesys
+    }
+
+    /// Whether its body or a header is built from the event.
+    public var usesPlaceholders: Bool {
+        body != nil || headers.contains { $0.value.contains("{{") }
     }
 
     /// The pace this destination keeps, if any: its `rateLimit`, or a Genesys destination's `requestsPerMinute`.

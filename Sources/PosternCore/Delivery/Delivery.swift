@@ -82,9 +82,12 @@ public struct DueDelivery: Sendable {
     public var attempts: Int
     /// When the delivery was enqueued (or last replayed): its age counts from here.
     public var enqueuedAt: Date
+    /// When the event was received.
+    public var receivedAt: Date?
 
     public init(id: Int64, eventID: String, source: String, destination: String, correlationID: String?,
-                headers: [(name: String, value: String)], body: [UInt8], attempts: Int, enqueuedAt: Date) {
+                headers: [(name: String, value: String)], body: [UInt8], attempts: Int, enqueuedAt: Date,
+                receivedAt: Date? = nil) {
         self.id = id
         self.eventID = eventID
         self.source = source
@@ -94,6 +97,7 @@ public struct DueDelivery: Sendable {
         self.body = body
         self.attempts = attempts
         self.enqueuedAt = enqueuedAt
+        self.receivedAt = receivedAt
     }
 }
 

@@ -15,12 +15,13 @@ extension PostgresEventStore: DeliveryQueue {
         let claim = PostgresStatements.Claim(destination: destination, now: nowMillis, limit: wanted, owner: owner,
                                              leaseUntil: leaseUntil)
         var claimed: [DueDelivery] = []
-        for try await (id, event, attempts, enqueued, source, correlation, headers, body)
+        for try await (id, event, attempts, enqueued, source, correlation, headers, body, received)
             in try await client.execute(claim, logger: logger) {
             claimed.append(DueDelivery(id: Int64(id), eventID: event, source: source, destination: destination,
                                        correlationID: correlation, headers: StoredHeaders.decode(headers),
                                        body: Array(body.readableBytesView), attempts: attempts,
-                                       enqueuedAt: Date(millisecondsSince1970: enqueued)))
+                                       enqueuedAt: Date(millisecondsSince1970: enqueued),
+                                       receivedAt: Date(millisecondsSince1970: received)))
         }
         return claimed
     }

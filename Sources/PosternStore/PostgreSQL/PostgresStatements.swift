@@ -6,7 +6,7 @@ import PostgresNIO
 enum PostgresStatements {
     /// Leases up to `limit` due deliveries of a destination to `owner` and returns them with their events.
     struct Claim: PostgresPreparedStatement {
-        typealias Row = (Int, String, Int, Int, String, String?, String, ByteBuffer)
+        typealias Row = (Int, String, Int, Int, String, String?, String, ByteBuffer, Int)
 
         static let sql = """
             WITH due AS (
@@ -18,7 +18,7 @@ enum PostgresStatements {
                 UPDATE deliveries d SET lease_owner = $4, lease_until = $5 FROM due WHERE d.id = due.id
                 RETURNING d.id, d.event_id, d.attempts, d.enqueued_at
             )
-            SELECT c.id, c.event_id, c.attempts, c.enqueued_at, e.source, e.correlation_id, e.headers, e.body
+            SELECT c.id, c.event_id, c.attempts, c.enqueued_at, e.source, e.correlation_id, e.headers, e.body, e.received_at
             FROM claimed c JOIN events e ON e.id = c.event_id ORDER BY c.id
             """
 

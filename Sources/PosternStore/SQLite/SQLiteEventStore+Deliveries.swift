@@ -30,7 +30,7 @@ extension SQLiteEventStore: DeliveryQueue {
         }
         let limit = wanted + leased.count
         let rows = try await reader.run { db in try db.query("""
-            SELECT d.id, d.event_id, d.attempts, d.enqueued_at, e.source, e.correlation_id, e.headers, e.body
+            SELECT d.id, d.event_id, d.attempts, d.enqueued_at, e.source, e.correlation_id, e.headers, e.body, e.received_at
             FROM deliveries d JOIN events e ON e.id = d.event_id
             WHERE d.destination = ? AND d.state = 'pending' AND d.next_attempt_at <= ?
             ORDER BY d.next_attempt_at, d.id LIMIT ?
@@ -47,7 +47,8 @@ extension SQLiteEventStore: DeliveryQueue {
                 correlationID: row.column("correlation_id")?.string,
                 headers: StoredHeaders.decode(row.column("headers")?.string ?? "[]"),
                 body: body, attempts: attempts,
-                enqueuedAt: Date(millisecondsSince1970: enqueued)))
+                enqueuedAt: Date(millisecondsSince1970: enqueued),
+                receivedAt: row.column("received_at")?.integer.map(Date.init(millisecondsSince1970:))))
         }
         leased.formUnion(claimed.map(\.id))
         return claimed

@@ -1,0 +1,112 @@
+"""Transformations against the real binary: a destination's `body:` template and header placeholders, from JSON
+and form bodies, typed values, text, `#each`, the event's id, correlation id and time, and `check` naming a bad
+placeholder by its key path."""
+
+import datetime
+import json
+
+import pytest
+
+from backend import Backend
+from conftest import free_port, postern, secret
+from test_postgres import BASE_URL, fresh_database
+
+TOKEN = secret("transform-bearer-token")
+
+DESTINATIONS = """destinations:
+  - name: crm
+    url: '{url}'
+    headers: {{X-Session: "s-{{{{/sessionId}}}}", X-Event: "{{{{id}}}}"}}
+    body:
+      text: "{{{{/data/text}}}}"
+      priority: "{{{{/data/priority}}}}"
+      vip: "{{{{/data/vip}}}}"
+      missing: "{{{{/nowhere}}}}"
+      summary: "Session {{{{/sessionId}}}}: {{{{/data/priority}}}}"
+      event: {{id: "{{{{id}}}}", correlation: "{{{{correlationId}}}}", at: "{{{{receivedAt}}}}"}}
+      lines:
+        "{{{{#each /lines}}}}": {{said: "{{{{/text}}}}", by: "{{{{/from}}}}"}}
+      fixed: [1, true, null, "plain"]
+"""
+
+
+def sources():
+    return f"""
+  - name: chats
+    path: /chats
+    verify: {{preset: bearer, secrets: [{TOKEN}]}}
+    idempotencyKey: body:/id
+    destinations: [crm]
+  - name: forms
+    path: /forms
+    body: form
+    verify: {{preset: bearer, secrets: [{TOKEN}]}}
+    idempotencyKey: body:/id
+    destinations: [crm]
+"""
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_a_destination_gets_the_body_its_template_builds(gateway_factory, store):
+    if store == "postgres" and not BASE_URL:
+        pytest.skip("scripts/test starts PostgreSQL and sets POSTERN_TEST_POSTGRES_URL")
+    backend = Backend()
+    try:
+        gateway = gateway_factory(sources(), DESTINATIONS.format(url=backend.url),
+                                  store=fresh_database() if store == "postgres" else "sqlite:./events.db")
+        event = {"id": "t-1", "sessionId": "abc", "data": {"text": "hello", "priority": 4, "vip": True},
+                 "lines": [{"text": "hi", "from": "customer"}, {"text": "hello", "from": "bot"}]}
+        sent = gateway.post("/chats", json.dumps(event), {"Authorization": f"Bearer {TOKEN}",
+                                                            "Content-Type": "application/json",
+                                                            "X-Correlation-Id": "corr-7"})
+        assert sent.status_code == 200, sent.text
+        event_id = sent.json()["id"]
+        form = gateway.post("/forms", "id=f-1&sessionId=xyz&lines=none",
+                            {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/x-www-form-urlencoded"})
+        assert form.status_code == 200, form.text
+
+        seen = backend.wait_for(lambda seen: len(seen) == 2)
+        by_session = {r["headers"]["x-session"]: r for r in seen}
+        chat = by_session["s-abc"]
+        assert chat["headers"]["content-type"] == "application/json"
+        assert chat["headers"]["x-event"] == event_id
+        body = json.loads(chat["body"])
+        at = body["event"].pop("at")
+        assert body == {
+            "text": "hello", "priority": 4, "vip": True, "missing": None, "summary": "Session abc: 4",
+            "event": {"id": event_id, "correlation": "corr-7"},
+            "lines": [{"said": "hi", "by": "customer"}, {"said": "hello", "by": "bot"}],
+            "fixed": [1, True, None, "plain"],
+        }
+        received = datetime.datetime.fromisoformat(at.replace("Z", "+00:00"))
+        assert abs((datetime.datetime.now(datetime.timezone.utc) - received).total_seconds()) < 60
+
+        forms = json.loads(by_session["s-xyz"]["body"])
+        assert forms["text"] is None and forms["lines"] == [], "a form's fields are strings; #each of a string is empty"
+        assert forms["summary"] == "Session xyz: "
+    finally:
+        backend.close()
+
+
+def test_check_names_a_bad_placeholder_by_key_path(tmp_path):
+    path = tmp_path / "postern.yaml"
+    path.write_text(f"""listen: 127.0.0.1:{free_port()}
+store: sqlite:./events.db
+destinations:
+  - name: crm
+    url: "http://127.0.0.1:9/hook"
+    headers: {{X-A: "{{{{nope}}}}"}}
+    body:
+      a: "{{{{/ok}}}} {{{{body:/x}}}}"
+      b: "{{{{/open"
+      c: {{"{{{{#each lines}}}}": 1}}
+sources:
+{sources()}""")
+    result = postern("check", "--config", str(path))
+    problems = result.stderr.decode() + result.stdout.decode()
+    assert result.returncode != 0
+    for expected in ("destinations[0].headers.X-A: {{nope}} is not a placeholder",
+                     "destinations[0].body.a: {{body:/x}} is not a placeholder",
+                     "destinations[0].body.b: a placeholder is not closed",
+                     "destinations[0].body.c: {{#each /pointer}} must be the only key"):
+        assert expected in problems, (expected, problems)
