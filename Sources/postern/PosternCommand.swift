@@ -8,7 +8,7 @@ struct PosternCommand: AsyncParsableCommand {
         commandName: "postern",
         abstract: "A secure webhook ingress gateway.",
         version: PosternVersion.description,
-        subcommands: [ServeCommand.self, CheckCommand.self, SignCommand.self, EventsCommand.self, DeliveriesCommand.self,
+        subcommands: [ServeCommand.self, CheckCommand.self, SignCommand.self, EventsCommand.self, DeliveriesCommand.self, TemplateCommand.self,
                       ReplayCommand.self, GenesysCommand.self, SchemaCommand.self,
                       MigrateCommand.self, BackupCommand.self, TailCommand.self, ForwardCommand.self]
     )

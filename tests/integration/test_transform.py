@@ -81,6 +81,16 @@ def test_a_destination_gets_the_body_its_template_builds(gateway_factory, store)
         received = datetime.datetime.fromisoformat(at.replace("Z", "+00:00"))
         assert abs((datetime.datetime.now(datetime.timezone.utc) - received).total_seconds()) < 60
 
+        rendered = postern("template", "test", "--config", str(gateway.config), "--destination", "crm", "--event", event_id)
+        assert rendered.returncode == 0, rendered.stderr.decode()
+        lines = rendered.stdout.decode().splitlines()
+        assert lines[:2] == ["X-Event: " + event_id, "X-Session: s-abc"]
+        offline = json.loads(lines[2])
+        offline["event"].pop("at")
+        assert offline == body, "rendered offline as it was sent"
+        unknown = postern("template", "test", "--config", str(gateway.config), "--destination", "nope", "--event", event_id)
+        assert unknown.returncode != 0 and 'no destination is named "nope"' in unknown.stderr.decode()
+
         forms = json.loads(by_session["s-xyz"]["body"])
         assert forms["text"] is None and forms["lines"] == [], "a form's fields are strings; #each of a string is empty"
         assert forms["summary"] == "Session xyz: "
