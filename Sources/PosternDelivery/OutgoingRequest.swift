@@ -34,7 +34,9 @@ public struct OutgoingRequest: Sendable {
             guard let values, header.value.contains("{{") else { return header }
             var problems: [ConfigProblem] = []
             let pieces = BodyTemplate.pieces(header.value, at: "", &problems) ?? [.text(header.value)]
-            return (header.name, BodyTemplate.text(pieces, values))
+            // A value from the body may hold anything: no control character (CR, LF) reaches the header.
+            let text = BodyTemplate.text(pieces, values).unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) }
+            return (header.name, String(text))
         }
         let sent = body ?? delivery.body
         if let secret = destination.signingSecret, let key = StandardWebhooksSecret.keyBytes(secret) {

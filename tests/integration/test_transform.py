@@ -16,7 +16,7 @@ TOKEN = secret("transform-bearer-token")
 DESTINATIONS = """destinations:
   - name: crm
     url: '{url}'
-    headers: {{X-Session: "s-{{{{/sessionId}}}}", X-Event: "{{{{id}}}}"}}
+    headers: {{X-Session: "s-{{{{/sessionId}}}}", X-Event: "{{{{id}}}}", X-Evil: "{{{{/evil}}}}"}}
     body:
       text: "{{{{/data/text}}}}"
       priority: "{{{{/data/priority}}}}"
@@ -54,7 +54,7 @@ def test_a_destination_gets_the_body_its_template_builds(gateway_factory, store)
     try:
         gateway = gateway_factory(sources(), DESTINATIONS.format(url=backend.url),
                                   store=fresh_database() if store == "postgres" else "sqlite:./events.db")
-        event = {"id": "t-1", "sessionId": "abc", "data": {"text": "hello", "priority": 4, "vip": True},
+        event = {"id": "t-1", "sessionId": "abc", "evil": "a\r\nX-Injected: 1", "data": {"text": "hello", "priority": 4, "vip": True},
                  "lines": [{"text": "hi", "from": "customer"}, {"text": "hello", "from": "bot"}]}
         sent = gateway.post("/chats", json.dumps(event), {"Authorization": f"Bearer {TOKEN}",
                                                             "Content-Type": "application/json",
@@ -70,6 +70,7 @@ def test_a_destination_gets_the_body_its_template_builds(gateway_factory, store)
         chat = by_session["s-abc"]
         assert chat["headers"]["content-type"] == "application/json"
         assert chat["headers"]["x-event"] == event_id
+        assert chat["headers"]["x-evil"] == "a  X-Injected: 1" and "x-injected" not in chat["headers"]
         body = json.loads(chat["body"])
         at = body["event"].pop("at")
         assert body == {
@@ -84,8 +85,8 @@ def test_a_destination_gets_the_body_its_template_builds(gateway_factory, store)
         rendered = postern("template", "test", "--config", str(gateway.config), "--destination", "crm", "--event", event_id)
         assert rendered.returncode == 0, rendered.stderr.decode()
         lines = rendered.stdout.decode().splitlines()
-        assert lines[:2] == ["X-Event: " + event_id, "X-Session: s-abc"]
-        offline = json.loads(lines[2])
+        assert lines[:3] == ["X-Event: " + event_id, "X-Evil: a  X-Injected: 1", "X-Session: s-abc"]
+        offline = json.loads(lines[3])
         offline["event"].pop("at")
         assert offline == body, "rendered offline as it was sent"
         unknown = postern("template", "test", "--config", str(gateway.config), "--destination", "nope", "--event", event_id)
