@@ -116,6 +116,25 @@ def test_events_go_only_where_their_filters_match(gateway_factory, backends, sto
     assert sorted(r for r in routed.values() if r and "gold" in r) == [["crm", "everything", "gold"]]
 
 
+def test_a_filter_never_keeps_a_credential_header(gateway_factory, backend):
+    key = secret("routing-partner-key")
+    gateway = gateway_factory(f"""
+  - name: partners
+    path: /partners
+    verify: {{preset: api-key, header: X-Partner-Key, secrets: [{key}]}}
+    destinations: [{{to: backend, when: {{"header:X-Partner-Key": {{exists: false}}, "header:X-Region": eu}}}}]
+""", f"destinations:\n  - {{name: backend, url: '{backend.url}'}}\n")
+    answer = gateway.post("/partners", '{"a": 1}', {"X-Partner-Key": key, "X-Region": "eu", "Content-Type": "application/json"})
+    assert answer.status_code == 200, answer.text
+    backend.wait_for(lambda seen: len(seen) == 1)
+    shown = postern("events", "show", answer.json()["id"], "--config", str(gateway.config), "--json")
+    assert shown.returncode == 0, shown.stderr.decode()
+    headers = {pair[0].lower() for pair in json.loads(shown.stdout)["headers"]}
+    assert "x-region" in headers, "a header a filter reads is kept with the event"
+    assert "x-partner-key" not in headers and key not in shown.stdout.decode(), "but never the source's credential"
+    # (which a filter therefore never sees: `exists: false` held although the caller sent it)
+
+
 def test_check_names_a_bad_filter_by_key_path(tmp_path):
     path = tmp_path / "postern.yaml"
     path.write_text(f"""listen: 127.0.0.1:{free_port()}

@@ -101,7 +101,9 @@ public enum Intake {
         if case .header(let name)? = verifier.descriptor?.timestamp { kept.insert(name.lowercased()) }
         if case .header(let name) = idempotencyKey { kept.insert(name.lowercased()) }
         // Headers that routes read, but never a credential.
-        kept.formUnion(routes.values.flatMap(\.headerNames).filter { !["authorization", "cookie", "x-api-key"].contains($0) })
+        var credentials: Set<String> = ["authorization", "cookie", "x-api-key", "x-amz-security-token"]
+        if case .apiKey(let header, _) = verifier.config.secrets { credentials.insert(header.lowercased()) }
+        kept.formUnion(routes.values.flatMap(\.headerNames).filter { !credentials.contains($0) })
         if let signature = verifier.descriptor?.header { kept.remove(signature.lowercased()) }
         return kept
     }
