@@ -133,6 +133,15 @@ def backend():
     server.close()
 
 
+def check_refuses(path, *expected):
+    """Runs `postern check` on a configuration file, which must be refused with each of the expected problems."""
+    result = postern("check", "--config", str(path))
+    problems = result.stderr.decode() + result.stdout.decode()
+    assert result.returncode != 0
+    for problem in expected:
+        assert problem in problems, (problem, problems)
+
+
 def orders_source(token, destinations="[]"):
     """A bearer-token source at /orders keyed by the body's `id`, its events queued for `destinations`."""
     return f"""
