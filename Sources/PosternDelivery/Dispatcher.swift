@@ -178,7 +178,8 @@ public actor Dispatcher: Service {
                                      latencyMs: (result.latency.seconds * 1_000_000).rounded() / 1000,
                                      error: result.classification == .delivered ? nil : result.summaryWithRetryAfter)
         do {
-            try await queue.finish(delivery, attempt: record, verdict: verdict, now: finishedAt)
+            try await queue.finish(delivery, attempt: record, verdict: verdict,
+                                   holdsKey: config.ordering?.onFailure == .block, now: finishedAt)
             advance(delivery) { $0.recorded() }
             observer.attempted(delivery, result: result, verdict: verdict)
         } catch {

@@ -8,7 +8,10 @@ public protocol DeliveryQueue: Sendable {
     /// A claimed delivery is not handed out again until it is finished or released.
     func claimDue(destination: String, now: Date, limit: Int) async throws -> [DueDelivery]
     /// Records an attempt and what follows it (delivered, retry at a time, dead letter); durable when it returns.
-    func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, now: Date) async throws
+    /// With `holdsKey`, a keyed delivery that goes dead holds its key: later ones of that key wait for `releaseKey`
+    /// or a replay.
+    func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, holdsKey: Bool,
+                now: Date) async throws
     /// Gives back a claimed delivery without an attempt (on shutdown).
     func release(_ delivery: DueDelivery) async
     /// How long a claim lasts unless renewed; nil when claims last as long as the process (SQLite).
@@ -28,6 +31,9 @@ public protocol DeliveryQueue: Sendable {
     /// letters among those deliveries. Returns how many deliveries were queued.
     func requeue(_ events: [(id: String, source: String)], destinations: @escaping @Sendable (String) -> [String],
                  onlyDead: Bool, now: Date) async throws -> Int
+    /// Lets the key that an event's dead letter to `destination` holds go on, without delivering it (a manual skip).
+    /// Returns whether it held one.
+    func releaseKey(event: String, destination: String) async throws -> Bool
     /// How many deliveries wait (pending) and how many are dead, per destination.
     func depth() async throws -> [QueueDepth]
 }

@@ -5,7 +5,7 @@ import PosternCore
 /// `postern deliveries`: the outbox, while the gateway runs or after it stopped.
 struct DeliveriesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "deliveries", abstract: "Inspect deliveries and their attempts.", subcommands: [List.self, Attempts.self])
+        commandName: "deliveries", abstract: "Inspect deliveries and their attempts.", subcommands: [List.self, Attempts.self, Skip.self])
 
     /// `postern deliveries list`: one line per delivery, oldest first.
     struct List: AsyncParsableCommand {
@@ -35,7 +35,8 @@ struct DeliveriesCommand: AsyncParsableCommand {
             printEach(records, json: json) { record in
                 let next = record.nextAttemptAt.map { "  next \($0.formatted(.iso8601))" } ?? ""
                 let last = record.lastStatus.map { "  last \($0)" } ?? ""
-                return "\(record.event)  \(record.source) → \(record.destination)  \(record.state.rawValue)  attempts \(record.attempts)\(last)\(next)"
+                let key = record.orderingKey.map { "  key \($0.escapingControlCharacters)\(record.holdsKey ? " (held)" : "")" } ?? ""
+                return "\(record.event)  \(record.source) → \(record.destination)  \(record.state.rawValue)  attempts \(record.attempts)\(last)\(next)\(key)"
                     + (record.lastError.map { "  \($0)" } ?? "")
             }
         }
@@ -64,6 +65,31 @@ struct DeliveriesCommand: AsyncParsableCommand {
                 "\(attempt.time.formatted(.iso8601))  \(attempt.destination)  \(attempt.status.map(String.init) ?? "-")  \(attempt.latencyMs) ms"
                     + (attempt.error.map { "  \($0)" } ?? "")
             }
+        }
+    }
+
+    /// `postern deliveries skip --event ID --destination D`: lets an ordering key that a dead letter holds go on.
+    struct Skip: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Let the events after a dead letter of an ordered destination (onFailure: block) go on.",
+            discussion: "The dead letter stays dead and replayable; the later events of its key are delivered from now on.")
+
+        @OptionGroup var options: ConfigOption
+
+        @Option(help: "The dead letter's event id.")
+        var event: String
+
+        @Option(help: "The ordered destination it is dead to.")
+        var destination: String
+
+        func run() async throws {
+            let store = try await options.openStore(try options.loadStoreView().store)
+            let released = try await store.releaseKey(event: event, destination: destination)
+            try await store.close()
+            guard released else {
+                throw CommandFailure("event \(event) holds no ordering key of \(destination) (not a dead letter of an ordered destination with onFailure: block, or already skipped)")
+            }
+            print("skipped: the later events of its key to \(destination) are delivered from now on")
         }
     }
 }

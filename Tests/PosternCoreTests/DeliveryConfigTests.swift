@@ -72,4 +72,34 @@ struct DeliveryConfigTests {
         #expect(fulfil.respond?.fallback == [.object(["type": .string("text"), "value": .string("Hold on")])])
         #expect(fulfil.queuedDestinations == ["sync"], "the upstream is called while the caller waits, not queued")
     }
+
+    @Test func orderingKeysAndTheirProblems() throws {
+        let config = try decode([
+            "destinations": .list([
+                .map(["name": .string("crm"), "url": .string("https://crm.example/hooks"),
+                      "ordering": .map(["key": .string("body:/sessionId")])]),
+                .map(["name": .string("plain"), "url": .string("https://crm.example/hooks")]),
+            ]),
+            "sources": .list([source(["destinations": .list([.string("crm"), .string("plain")])])]),
+        ]).get()
+        let ordering = try #require(config.destination(named: "crm")?.ordering)
+        #expect(ordering == DeliveryOrdering(key: .body(["/sessionId"]), onFailure: .skip))
+        #expect(ordering.key(document: try JSONParser.parse(Array(#"{"sessionId":42}"#.utf8)), header: { _ in nil }) == "42")
+        #expect(ordering.key(document: try JSONParser.parse(Array(#"{"sessionId":""}"#.utf8)), header: { _ in nil }) == nil,
+                "an empty key is no key: the delivery is not ordered")
+        #expect(config.destination(named: "plain")?.ordering == nil)
+
+        guard case .failure(let error) = decode([
+            "destinations": .list([
+                .map(["name": .string("a"), "url": .string("http://x/"),
+                      "ordering": .map(["key": .string("sessionId"), "onFailure": .string("retry"), "group": .int(1)])]),
+                .map(["name": .string("b"), "url": .string("http://x/"), "ordering": .map(["onFailure": .string("block")])]),
+            ]),
+            "sources": .list([source(["destinations": .list([.string("a"), .string("b")])])]),
+        ]) else { Issue.record("decoded a bad ordering"); return }
+        let paths = error.problems.map(\.path)
+        #expect(paths.contains("destinations[0].ordering.key") && paths.contains("destinations[0].ordering.onFailure"))
+        #expect(paths.contains("destinations[0].ordering.group") && paths.contains("destinations[1].ordering.key"))
+        #expect(error.description.contains("must be body:<JSON pointer> or header:<name>, found \"sessionId\""))
+    }
 }

@@ -81,4 +81,17 @@ struct GenesysConfigTests {
         #expect(config.destinations[0].concurrency == 1)
         #expect(config.destinations[0].url.hasSuffix("/inbound/open/receipt"))
     }
+
+    @Test func genesysDestinationsOrderByTheCustomersIdUnlessToldOtherwise() throws {
+        let region: [String: ConfigValue] = ["region": .string("mypurecloud.com")]
+        let byDefault = try decode(base.merging(region) { $1 }).get().destinations[0]
+        #expect(byDefault.ordering == DeliveryOrdering(key: .body(["/userId", "/from/id"]), onFailure: .skip))
+        let mapped = try decode(base.merging(region) { $1 }.merging(["mapping": .map(["fromId": .list([.string("/customer/id")])])]) { $1 }).get()
+        #expect(mapped.destinations[0].ordering?.key == .body(["/customer/id"]), "the mapping's sender id is the customer's")
+        let none = try decode(base.merging(region) { $1 }.merging(["ordering": .string("none")]) { $1 }).get()
+        #expect(none.destinations[0].ordering == nil)
+        let blocking = try decode(base.merging(region) { $1 }.merging(["ordering": .map(["key": .string("header:X-Session"),
+                                                                                        "onFailure": .string("block")])]) { $1 }).get()
+        #expect(blocking.destinations[0].ordering == DeliveryOrdering(key: .header("x-session"), onFailure: .block))
+    }
 }

@@ -23,7 +23,7 @@ struct RetentionContractTests {
         _ = try await store.insert(event("recent", at: now, destinations: []))
         for delivery in try await store.claimDue(destination: "a", now: now, limit: 10) {
             try await store.finish(delivery, attempt: DeliveryAttempt(destination: "a", time: now, status: 200, latencyMs: 1, error: nil),
-                                   verdict: .delivered, now: now)
+                                   verdict: .delivered, holdsKey: false, now: now)
         }
         let cutoff = now.addingTimeInterval(-7 * 86_400)
         #expect(try await store.prune(receivedBefore: cutoff, limit: 2) == 2)

@@ -73,12 +73,12 @@ struct StoreContractTests {
 
         let later = now.addingTimeInterval(5)
         try await store.finish(claimed[0], attempt: DeliveryAttempt(destination: "a", time: now, status: 503, latencyMs: 12, error: "HTTP 503"),
-                               verdict: .retry(after: .seconds(5), reason: "HTTP 503"), now: now)
+                               verdict: .retry(after: .seconds(5), reason: "HTTP 503"), holdsKey: false, now: now)
         #expect(try await store.claimDue(destination: "a", now: later.addingTimeInterval(-0.001), limit: 10).isEmpty, "not due yet")
         let again = try await store.claimDue(destination: "a", now: later, limit: 10)
         #expect(again.map(\.attempts) == [1])
         try await store.finish(again[0], attempt: DeliveryAttempt(destination: "a", time: later, status: 200, latencyMs: 3, error: nil),
-                               verdict: .delivered, now: later)
+                               verdict: .delivered, holdsKey: false, now: later)
         let record = try await store.deliveries(state: nil, event: stored, limit: 10)
         #expect(record == [DeliveryRecord(id: record.first?.id ?? 0, event: stored, source: "s", destination: "a", state: .delivered, attempts: 2,
                                           lastStatus: 200, lastError: nil, nextAttemptAt: nil)])
@@ -115,9 +115,9 @@ struct StoreContractTests {
         let claimed = try await store.claimDue(destination: "a", now: now.addingTimeInterval(10), limit: 2)
         #expect(claimed.map(\.eventID) == [ids[0], ids[1]])
         try await store.finish(claimed[0], attempt: DeliveryAttempt(destination: "a", time: now, status: 200, latencyMs: 1, error: nil),
-                               verdict: .delivered, now: now)
+                               verdict: .delivered, holdsKey: false, now: now)
         try await store.finish(claimed[1], attempt: DeliveryAttempt(destination: "a", time: now, status: 400, latencyMs: 1, error: "HTTP 400"),
-                               verdict: .dead(reason: "HTTP 400"), now: now)
+                               verdict: .dead(reason: "HTTP 400"), holdsKey: false, now: now)
 
         func found(_ query: EventQuery) async throws -> [String] { try await store.events(matching: query).map(\.id) }
         let sameTwo = ids[5]
@@ -196,7 +196,7 @@ struct StoreContractTests {
         }
         for delivery in try await store.claimDue(destination: "a", now: now.addingTimeInterval(10), limit: 10) {
             try await store.finish(delivery, attempt: DeliveryAttempt(destination: "a", time: now, status: 410, latencyMs: 1, error: "HTTP 410"),
-                                   verdict: .dead(reason: "HTTP 410"), now: now)
+                                   verdict: .dead(reason: "HTTP 410"), holdsKey: false, now: now)
         }
         #expect(try await store.deliveries(state: .dead, event: nil, limit: 100).count == 7)
 
@@ -226,7 +226,7 @@ struct StoreContractTests {
         for delivery in try await store.claimDue(destination: "a", now: now.addingTimeInterval(10), limit: 3) {
             let dead = delivery.eventID != ids[2]
             try await store.finish(delivery, attempt: DeliveryAttempt(destination: "a", time: now, status: dead ? 410 : 200, latencyMs: 1, error: nil),
-                                   verdict: dead ? .dead(reason: "HTTP 410") : .delivered, now: now)
+                                   verdict: dead ? .dead(reason: "HTTP 410") : .delivered, holdsKey: false, now: now)
         }
         var pages: [[String]] = []
         var query = DeliveryQuery(destination: "a", newestFirst: true, limit: 2)
@@ -249,6 +249,62 @@ struct StoreContractTests {
         #expect(all == 2, "event 2 to a again, and to c for the first time")
         #expect(try await store.deliveries(matching: DeliveryQuery(state: .delivered)).isEmpty)
         #expect(try await store.deliveries(matching: DeliveryQuery(event: ids[2])).map(\.destination).sorted() == ["a", "b", "c"])
+        try await store.close()
+    }
+
+    @Test(arguments: StoreKind.available)
+    func keyedDeliveriesAreClaimedOneAtATimeInCommitOrder(_ kind: StoreKind) async throws {
+        let store = try await open(try await kind.freshLocation())
+        var ids: [String] = []
+        for (index, key) in ["k1", "k1", "k2", "k1", "k2"].enumerated() {
+            var keyed = event("e\(index)", destinations: ["a"])
+            keyed.orderingKeys = ["a": key]
+            ids.append(id(try await store.insert(keyed)))
+        }
+        _ = try await store.insert(event("unkeyed", destinations: ["a"]))
+        func claim() async throws -> [String] { try await store.claimDue(destination: "a", now: now, limit: 10).map(\.eventID) }
+        func finish(_ delivery: DueDelivery, _ verdict: DeliveryVerdict, holdsKey: Bool) async throws {
+            try await store.finish(delivery, attempt: DeliveryAttempt(destination: "a", time: now, status: 500, latencyMs: 1, error: nil),
+                                   verdict: verdict, holdsKey: holdsKey, now: now)
+        }
+
+        let first = try await store.claimDue(destination: "a", now: now, limit: 10)
+        #expect(first.map(\.eventID).sorted() == [ids[0], ids[2], first.first { $0.orderingKey == nil }!.eventID].sorted(),
+                "the first of each key, and the unkeyed one")
+        #expect(first.first { $0.eventID == ids[0] }?.orderingKey == "k1")
+        #expect(try await claim().isEmpty, "the later ones of each key wait while the first is in flight")
+
+        let k1 = first.first { $0.eventID == ids[0] }!, k2 = first.first { $0.eventID == ids[2] }!
+        try await finish(k1, .retry(after: .seconds(0), reason: "HTTP 500"), holdsKey: true)
+        #expect(try await claim() == [ids[0]], "a retried delivery keeps its place: the key's next one still waits")
+        try await finish(first.first { $0.orderingKey == nil }!, .delivered, holdsKey: false)
+
+        try await finish(k2, .dead(reason: "HTTP 400"), holdsKey: true)
+        #expect(try await claim().isEmpty, "a dead letter that holds its key keeps k2's next one waiting")
+        #expect(try await store.releaseKey(event: ids[2], destination: "a"))
+        #expect(try await !store.releaseKey(event: ids[2], destination: "a"), "released once")
+        #expect(try await claim() == [ids[4]], "skipped: k2 goes on")
+
+        let k1Again = try await store.claimDue(destination: "a", now: now.addingTimeInterval(1), limit: 10)
+        #expect(k1Again.isEmpty, "k1's first is still leased until it is finished")
+        try await store.close()
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aDeadLetterThatDoesNotHoldItsKeyLetsTheNextGo(_ kind: StoreKind) async throws {
+        let store = try await open(try await kind.freshLocation())
+        var ids: [String] = []
+        for index in 0..<2 {
+            var keyed = event("e\(index)", destinations: ["a"])
+            keyed.orderingKeys = ["a": "k"]
+            ids.append(id(try await store.insert(keyed)))
+        }
+        let head = try await store.claimDue(destination: "a", now: now, limit: 10)
+        #expect(head.map(\.eventID) == [ids[0]])
+        try await store.finish(head[0], attempt: DeliveryAttempt(destination: "a", time: now, status: 400, latencyMs: 1, error: nil),
+                               verdict: .dead(reason: "HTTP 400"), holdsKey: false, now: now)
+        #expect(try await store.claimDue(destination: "a", now: now, limit: 10).map(\.eventID) == [ids[1]])
+        #expect(try await !store.releaseKey(event: ids[0], destination: "a"), "it held nothing")
         try await store.close()
     }
 }

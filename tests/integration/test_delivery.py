@@ -98,7 +98,7 @@ def test_dead_letters_are_listed_and_replayed_from_the_command_line_and_the_admi
     while len(dead := deliveries(gateway, "--state", "dead")) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert {d["event"] for d in dead} == {first, second}
-    assert set(dead[0]) == {"event", "source", "destination", "state", "attempts", "lastStatus", "lastError", "nextAttemptAt"}
+    assert set(dead[0]) == {"event", "source", "destination", "state", "attempts", "lastStatus", "lastError", "nextAttemptAt", "orderingKey", "holdsKey"}
     assert (dead[0]["source"], dead[0]["destination"], dead[0]["attempts"], dead[0]["lastStatus"], dead[0]["nextAttemptAt"]) \
         == ("orders", "backend", 1, 410, None)
     assert "test backend says no" in dead[0]["lastError"]

@@ -4,7 +4,7 @@ import Foundation
 extension GatewayConfig {
     static let destinationKeys: Set<String> = [
         "name", "url", "timeout", "headers", "forwardHeaders", "retry", "circuit", "signing", "concurrency", "rateLimit",
-        "body",
+        "body", "ordering",
     ]
 
     static func decodeDestinations(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [DestinationConfig] {
@@ -17,7 +17,7 @@ extension GatewayConfig {
 
     static let genesysKeys: Set<String> = [
         "name", "type", "region", "apiBase", "loginBase", "clientId", "clientSecret", "integrationId", "path", "mapping",
-        "requestsPerMinute", "rateLimit", "timeout", "retry", "circuit", "concurrency", "send",
+        "requestsPerMinute", "rateLimit", "timeout", "retry", "circuit", "concurrency", "send", "ordering",
     ]
 
     static func decodeDestination(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> DestinationConfig? {
@@ -56,6 +56,7 @@ extension GatewayConfig {
         }
         destination.concurrency = node["concurrency"].integer(&problems, in: ConfigRange.concurrency) ?? destination.concurrency
         destination.rateLimit = decodeRateLimit(node["rateLimit"], &problems)
+        destination.ordering = decodeOrdering(node["ordering"], &problems)
         guard name != nil, url != nil else { return nil }
         return destination
     }
@@ -106,7 +107,23 @@ extension GatewayConfig {
             problems.append(ConfigProblem(node["rateLimit"].path, "give requestsPerMinute or rateLimit, not both"))
         }
         destination.rateLimit = decodeRateLimit(node["rateLimit"], &problems)
+        // Ordered per customer by default: one customer's lines reach the agent in the order they were sent.
+        destination.ordering = node["ordering"].isPresent
+            ? decodeOrdering(node["ordering"], &problems) : DeliveryOrdering(key: .body(mapping.fromId))
         return destination
+    }
+
+    /// `ordering: {key: body:<pointer> | header:<name>, onFailure: block | skip}`, or `ordering: none`.
+    static func decodeOrdering(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> DeliveryOrdering? {
+        guard node.isPresent, !(node.value == .string("none")) else { return nil }
+        node.rejectUnknownKeys(["key", "onFailure"], &problems)
+        let onFailure = node["onFailure"].choice(default: DeliveryOrdering.OnFailure.skip, &problems)
+        guard let text = node["key"].requiredString(&problems) else { return nil }
+        guard let ordering = DeliveryOrdering(parsingKey: text, onFailure: onFailure) else {
+            problems.append(ConfigProblem(node["key"].path, "must be body:<JSON pointer> or header:<name>, found \"\(text)\""))
+            return nil
+        }
+        return ordering
     }
 
     static func decodeMapping(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> OpenMessagingMapping {

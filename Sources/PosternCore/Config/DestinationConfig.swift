@@ -26,6 +26,8 @@ public struct DestinationConfig: Sendable {
     public var rateLimit: RateLimit?
     /// The JSON sent instead of the event's raw body (`body:`), built from the event.
     public var body: BodyTemplate?
+    /// Deliveries with the same key go one at a time, in commit order (`ordering: {key, onFailure}`).
+    public var ordering: DeliveryOrdering?
 
     public init(name: String, url: String, timeout: Duration = .seconds(10), headers: [(name: String, value: String)] = [],
                 forwardHeaders: [String] = DestinationConfig.defaultForwardHeaders, retry: RetryPolicy = RetryPolicy(),

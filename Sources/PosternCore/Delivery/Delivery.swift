@@ -19,9 +19,13 @@ public struct DeliveryRecord: Sendable, Equatable, Codable {
     public var lastStatus: Int?
     public var lastError: String?
     public var nextAttemptAt: Date?
+    /// The key it is ordered by, on a destination with `ordering`.
+    public var orderingKey: String?
+    /// A dead letter holding its key (`onFailure: block`): the key's later deliveries wait for a replay or a skip.
+    public var holdsKey = false
 
     public init(id: Int64 = 0, event: String, source: String, destination: String, state: DeliveryState, attempts: Int,
-                lastStatus: Int?, lastError: String?, nextAttemptAt: Date?) {
+                lastStatus: Int?, lastError: String?, nextAttemptAt: Date?, orderingKey: String? = nil, holdsKey: Bool = false) {
         self.id = id
         self.event = event
         self.source = source
@@ -31,10 +35,12 @@ public struct DeliveryRecord: Sendable, Equatable, Codable {
         self.lastStatus = lastStatus
         self.lastError = lastError
         self.nextAttemptAt = nextAttemptAt
+        self.orderingKey = orderingKey
+        self.holdsKey = holdsKey
     }
 
     private enum CodingKeys: String, CodingKey {
-        case event, source, destination, state, attempts, lastStatus, lastError, nextAttemptAt
+        case event, source, destination, state, attempts, lastStatus, lastError, nextAttemptAt, orderingKey, holdsKey
     }
 
     /// Every key is written, absent values as null, so each JSON line has the same shape.
@@ -48,6 +54,8 @@ public struct DeliveryRecord: Sendable, Equatable, Codable {
         try container.encode(lastStatus, forKey: .lastStatus)
         try container.encode(lastError, forKey: .lastError)
         try container.encode(nextAttemptAt, forKey: .nextAttemptAt)
+        try container.encode(orderingKey, forKey: .orderingKey)
+        try container.encode(holdsKey, forKey: .holdsKey)
     }
 }
 
@@ -84,10 +92,12 @@ public struct DueDelivery: Sendable {
     public var enqueuedAt: Date
     /// When the event was received.
     public var receivedAt: Date?
+    /// The key this delivery is ordered by, on a destination with `ordering`.
+    public var orderingKey: String?
 
     public init(id: Int64, eventID: String, source: String, destination: String, correlationID: String?,
                 headers: [(name: String, value: String)], body: [UInt8], attempts: Int, enqueuedAt: Date,
-                receivedAt: Date? = nil) {
+                receivedAt: Date? = nil, orderingKey: String? = nil) {
         self.id = id
         self.eventID = eventID
         self.source = source
@@ -98,6 +108,7 @@ public struct DueDelivery: Sendable {
         self.attempts = attempts
         self.enqueuedAt = enqueuedAt
         self.receivedAt = receivedAt
+        self.orderingKey = orderingKey
     }
 }
 

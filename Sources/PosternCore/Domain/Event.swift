@@ -15,10 +15,14 @@ public struct IncomingEvent: Sendable {
     public var clientSubject: String?
     /// The destinations to deliver to: one outbox row each is written with the event.
     public var destinations: [String]
+    /// The event's ordering key for each of those destinations that orders its deliveries (and that the event has
+    /// a key for).
+    public var orderingKeys: [String: String]
 
     public init(source: String, idempotencyKey: String, correlationID: String?, receivedAt: Date,
                 headers: [(name: String, value: String)], body: [UInt8], verification: Verification,
-                callerAddress: String?, clientSubject: String? = nil, destinations: [String] = []) {
+                callerAddress: String?, clientSubject: String? = nil, destinations: [String] = [],
+                orderingKeys: [String: String] = [:]) {
         self.source = source
         self.idempotencyKey = idempotencyKey
         self.correlationID = correlationID
@@ -29,6 +33,7 @@ public struct IncomingEvent: Sendable {
         self.callerAddress = callerAddress
         self.clientSubject = clientSubject
         self.destinations = destinations
+        self.orderingKeys = orderingKeys
     }
 }
 

@@ -264,7 +264,8 @@ public struct Ingest: Sendable {
             source: source.name, idempotencyKey: checked.idempotencyKey, correlationID: checked.correlationID,
             receivedAt: decision.time, headers: Self.storedHeaders(kept), body: bytes,
             verification: checked.verification, callerAddress: decision.caller,
-            clientSubject: decision.clientIdentity?.subject, destinations: destinations)
+            clientSubject: decision.clientIdentity?.subject, destinations: destinations,
+            orderingKeys: source.orderingKeys(destinations, document: checked.document, headers: headers))
         return .success((event, checked.document))
     }
 

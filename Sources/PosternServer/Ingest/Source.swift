@@ -9,6 +9,8 @@ public struct Source: Sendable {
     let keptHeaderNames: Set<String>
     /// The destinations each event gets an outbox row for.
     let queuedDestinations: [String]
+    /// How the queued destinations that order their deliveries key them.
+    let orderings: [String: DeliveryOrdering]
 
     public var name: String { config.name }
     public var schema: JSONSchema? { config.schema }
@@ -19,6 +21,16 @@ public struct Source: Sendable {
     /// The received headers worth keeping with an event of this source.
     func keptHeaders(_ headers: RequestHeaders) -> [(name: String, value: String)] {
         zip(headers.names, headers.fields).filter { keptHeaderNames.contains($0.0) }.map(\.1)
+    }
+
+    /// The event's ordering key for each of `destinations` that orders its deliveries.
+    func orderingKeys(_ destinations: [String], document: JSONValue?, headers: RequestHeaders) -> [String: String] {
+        guard !orderings.isEmpty else { return [:] }
+        var keys: [String: String] = [:]
+        for destination in destinations {
+            keys[destination] = orderings[destination]?.key(document: document) { headers[$0] }
+        }
+        return keys
     }
 
     /// Refuses a connection without the client certificate this source requires, or with one it does not allow.
@@ -49,11 +61,16 @@ public struct Source: Sendable {
         return config.allowIPs.contains { $0.contains(caller) }
     }
 
-    /// Builds the source's verifier and the headers its events keep.
-    init(_ config: SourceConfig, tokens: TokenAuthority? = nil) {
+    /// Builds the source's verifier and the headers its events keep; `destinations` are the configured ones, for
+    /// their orderings.
+    init(_ config: SourceConfig, destinations: [DestinationConfig] = [], tokens: TokenAuthority? = nil) {
         self.config = config
         self.verifier = SourceVerifier(config.verify, tokens: tokens)
         self.keptHeaderNames = Intake.keptHeaderNames(verifier, idempotencyKey: config.idempotencyKey, routes: config.routes)
         self.queuedDestinations = config.queuedDestinations
+        let queued = Set(queuedDestinations)
+        self.orderings = Dictionary(destinations.compactMap { destination in
+            destination.ordering.flatMap { queued.contains(destination.name) ? (destination.name, $0) : nil }
+        }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -9,7 +9,7 @@ public struct SourceTable: Sendable {
 
     /// Builds every configured source; `tokens` verifies the oauth preset's tokens.
     public init(_ config: GatewayConfig, tokens: TokenAuthority? = nil) {
-        let sources = config.sources.map { Source($0, tokens: tokens) }
+        let sources = config.sources.map { Source($0, destinations: config.destinations, tokens: tokens) }
         self.sources = sources
         self.byPath = Dictionary(sources.map { ($0.config.path, $0) }, uniquingKeysWith: { first, _ in first })
         self.byName = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

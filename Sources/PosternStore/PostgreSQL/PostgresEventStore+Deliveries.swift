@@ -15,18 +15,19 @@ extension PostgresEventStore: DeliveryQueue {
         let claim = PostgresStatements.Claim(destination: destination, now: nowMillis, limit: wanted, owner: owner,
                                              leaseUntil: leaseUntil)
         var claimed: [DueDelivery] = []
-        for try await (id, event, attempts, enqueued, source, correlation, headers, body, received)
+        for try await (id, event, attempts, enqueued, orderingKey, source, correlation, headers, body, received)
             in try await client.execute(claim, logger: logger) {
             claimed.append(DueDelivery(id: Int64(id), eventID: event, source: source, destination: destination,
                                        correlationID: correlation, headers: StoredHeaders.decode(headers),
                                        body: Array(body.readableBytesView), attempts: attempts,
                                        enqueuedAt: Date(millisecondsSince1970: enqueued),
-                                       receivedAt: Date(millisecondsSince1970: received)))
+                                       receivedAt: Date(millisecondsSince1970: received), orderingKey: orderingKey))
         }
         return claimed
     }
 
-    public func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, now: Date) async throws {
+    public func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, holdsKey: Bool,
+                       now: Date) async throws {
         let (state, next, error): (DeliveryState, Int?, String?) = switch verdict {
         case .delivered: (.delivered, nil, nil)
         case .retry(let after, let reason): (.pending, now.adding(after).millisecondsSince1970, reason)
@@ -37,7 +38,7 @@ extension PostgresEventStore: DeliveryQueue {
         let record = PostgresStatements.RecordAttempt(delivery: id, time: attempt.time.millisecondsSince1970,
                                                       status: attempt.status, latencyMs: attempt.latencyMs, error: attempt.error)
         let finish = PostgresStatements.Finish(state: state.rawValue, status: attempt.status, error: error, next: next,
-                                               delivery: id, owner: owner)
+                                               delivery: id, owner: owner, holdsKey: holdsKey)
         try await client.withTransaction(logger: logger) { connection in
             try await connection.execute(record, logger: logger)
             try await connection.execute(finish, logger: logger)
@@ -63,7 +64,8 @@ extension PostgresEventStore: DeliveryQueue {
         let after = query.after.map(Int.init)
         let newest = query.newestFirst
         let rows = try await client.query("""
-            SELECT d.id, d.event_id, e.source, d.destination, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at
+            SELECT d.id, d.event_id, e.source, d.destination, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at,
+                   d.ordering_key, d.holds_key
             FROM deliveries d JOIN events e ON e.id = d.event_id
             WHERE (\(state)::text IS NULL OR d.state = \(state))
               AND (\(query.event)::text IS NULL OR d.event_id = \(query.event))
@@ -72,12 +74,13 @@ extension PostgresEventStore: DeliveryQueue {
             ORDER BY CASE WHEN \(newest) THEN -d.id ELSE d.id END LIMIT \(query.limit)
             """, logger: logger)
         var records: [DeliveryRecord] = []
-        for try await (id, event, source, destination, state, attempts, status, error, next)
-            in rows.decode((Int, String, String, String, String, Int, Int?, String?, Int).self) {
+        for try await (id, event, source, destination, state, attempts, status, error, next, orderingKey, holdsKey)
+            in rows.decode((Int, String, String, String, String, Int, Int?, String?, Int, String?, Bool).self) {
             guard let state = DeliveryState(rawValue: state) else { continue }
             records.append(DeliveryRecord(id: Int64(id), event: event, source: source, destination: destination, state: state,
                                           attempts: attempts, lastStatus: status, lastError: error,
-                                          nextAttemptAt: state == .pending ? Date(millisecondsSince1970: next) : nil))
+                                          nextAttemptAt: state == .pending ? Date(millisecondsSince1970: next) : nil,
+                                          orderingKey: orderingKey, holdsKey: holdsKey))
         }
         return records
     }
@@ -135,7 +138,7 @@ extension PostgresEventStore: DeliveryQueue {
                     FROM unnest(\(pairs.map(\.0))::text[], \(pairs.map(\.1))::text[]) AS p(event, destination)
                     ON CONFLICT (event_id, destination) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL,
                         next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at,
-                        replays = deliveries.replays + 1, lease_owner = NULL, lease_until = NULL
+                        replays = deliveries.replays + 1, lease_owner = NULL, lease_until = NULL, holds_key = false
                     """, logger: logger)
             }
             queued += pairs.count
@@ -153,7 +156,7 @@ extension PostgresEventStore: DeliveryQueue {
         let (ids, names) = (pairs.map(\.0), pairs.map(\.1))
         let rows = try await client.query(onlyDead ? """
             UPDATE deliveries d SET state = 'pending', attempts = 0, last_error = NULL, next_attempt_at = \(millis),
-                enqueued_at = \(millis), replays = d.replays + 1, lease_owner = NULL, lease_until = NULL
+                enqueued_at = \(millis), replays = d.replays + 1, lease_owner = NULL, lease_until = NULL, holds_key = false
             FROM unnest(\(ids)::text[], \(names)::text[]) AS p(event, destination)
             WHERE d.event_id = p.event AND d.destination = p.destination AND d.state = 'dead' RETURNING d.id
             """ : """
@@ -162,12 +165,23 @@ extension PostgresEventStore: DeliveryQueue {
             FROM unnest(\(ids)::text[], \(names)::text[]) AS p(event, destination)
             ON CONFLICT (event_id, destination) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL,
                 next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at,
-                replays = deliveries.replays + 1, lease_owner = NULL, lease_until = NULL
+                replays = deliveries.replays + 1, lease_owner = NULL, lease_until = NULL, holds_key = false
             RETURNING id
             """, logger: logger)
         var queued = 0
         for try await _ in rows.decode(Int.self) { queued += 1 }
         return queued
+    }
+
+    public func releaseKey(event: String, destination: String) async throws -> Bool {
+        var released = false
+        for try await _ in try await client.query("""
+            UPDATE deliveries SET holds_key = false WHERE event_id = \(event) AND destination = \(destination) AND holds_key
+            RETURNING id
+            """, logger: logger).decode(Int.self) {
+            released = true
+        }
+        return released
     }
 
     public func depth() async throws -> [QueueDepth] {

@@ -122,5 +122,15 @@ enum PostgresMigrations {
             $$
             """,
         ],
+        // Ordering per key: a delivery waits while an earlier one of its destination and key is pending, or is a dead
+        // letter that holds the key (onFailure: block). The index holds only those, so the check stays short.
+        [
+            "ALTER TABLE deliveries ADD COLUMN ordering_key TEXT",
+            "ALTER TABLE deliveries ADD COLUMN holds_key BOOLEAN NOT NULL DEFAULT false",
+            """
+            CREATE INDEX deliveries_ordering ON deliveries (destination, ordering_key, id)
+                WHERE ordering_key IS NOT NULL AND (state = 'pending' OR holds_key)
+            """,
+        ],
     ]
 }

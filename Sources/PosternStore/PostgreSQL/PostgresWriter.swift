@@ -79,21 +79,23 @@ actor PostgresWriter {
                 inserted.insert(id)
             }
             let outbox = rows.filter { inserted.contains($0.0) }.flatMap { id, event, _ in
-                event.destinations.map { (id, $0, event.receivedAt.millisecondsSince1970) }
+                event.destinations.map { (id, $0, event.receivedAt.millisecondsSince1970, event.orderingKeys[$0]) }
             }
             if !outbox.isEmpty {
-                var binds = PostgresBindings(capacity: outbox.count * 4)
+                var binds = PostgresBindings(capacity: outbox.count * 5)
                 var values: [String] = []
-                for (id, destination, millis) in outbox {
+                for (id, destination, millis, orderingKey) in outbox {
                     let first = binds.count + 1
-                    values.append("($\(first), $\(first + 1), 'pending', $\(first + 2), $\(first + 3))")
+                    values.append("($\(first), $\(first + 1), 'pending', $\(first + 2), $\(first + 3), $\(first + 4)::text)")
                     binds.append(id)
                     binds.append(destination)
                     binds.append(millis)
                     binds.append(millis)
+                    binds.append(orderingKey)
                 }
                 try await connection.query(PostgresQuery(unsafeSQL: """
-                    INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at) VALUES \(values.joined(separator: ", "))
+                    INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at, ordering_key)
+                    VALUES \(values.joined(separator: ", "))
                     """, binds: binds), logger: logger)
             }
             var existing: [EventKey: String] = [:]

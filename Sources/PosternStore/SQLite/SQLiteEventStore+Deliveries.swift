@@ -30,9 +30,11 @@ extension SQLiteEventStore: DeliveryQueue {
         }
         let limit = wanted + leased.count
         let rows = try await reader.run { db in try db.query("""
-            SELECT d.id, d.event_id, d.attempts, d.enqueued_at, e.source, e.correlation_id, e.headers, e.body, e.received_at
+            SELECT d.id, d.event_id, d.attempts, d.enqueued_at, d.ordering_key, e.source, e.correlation_id, e.headers,
+                   e.body, e.received_at
             FROM deliveries d JOIN events e ON e.id = d.event_id
             WHERE d.destination = ? AND d.state = 'pending' AND d.next_attempt_at <= ?
+              AND \(Self.firstOfItsKey)
             ORDER BY d.next_attempt_at, d.id LIMIT ?
             """, [.text(destination), .integer(now.millisecondsSince1970), .integer(limit)]) }
         var claimed: [DueDelivery] = []
@@ -48,13 +50,24 @@ extension SQLiteEventStore: DeliveryQueue {
                 headers: StoredHeaders.decode(row.column("headers")?.string ?? "[]"),
                 body: body, attempts: attempts,
                 enqueuedAt: Date(millisecondsSince1970: enqueued),
-                receivedAt: row.column("received_at")?.integer.map(Date.init(millisecondsSince1970:))))
+                receivedAt: row.column("received_at")?.integer.map(Date.init(millisecondsSince1970:)),
+                orderingKey: row.column("ordering_key")?.string))
         }
         leased.formUnion(claimed.map(\.id))
         return claimed
     }
 
-    public func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, now: Date) async throws {
+    /// A pending delivery `d` that no earlier one of its destination and ordering key holds back: none of those is
+    /// pending (waiting, or in flight) or a dead letter holding the key. Unkeyed deliveries are never held back.
+    static let firstOfItsKey = """
+        (d.ordering_key IS NULL OR NOT EXISTS (
+            SELECT 1 FROM deliveries p
+            WHERE p.destination = d.destination AND p.ordering_key = d.ordering_key AND p.id < d.id
+              AND p.ordering_key IS NOT NULL AND (p.state = 'pending' OR p.holds_key = 1)))
+        """
+
+    public func finish(_ delivery: DueDelivery, attempt: DeliveryAttempt, verdict: DeliveryVerdict, holdsKey: Bool,
+                       now: Date) async throws {
         defer { dropLease(delivery.id) }
         let (state, next, error): (DeliveryState, Date?, String?) = switch verdict {
         case .delivered: (.delivered, nil, nil)
@@ -67,7 +80,8 @@ extension SQLiteEventStore: DeliveryQueue {
         ]
         let updateBinds: [SQLiteValue] = [
             .text(state.rawValue), attempt.status.map { .integer($0) } ?? .null, error.map { .text($0) } ?? .null,
-            next.map { .integer($0.millisecondsSince1970) } ?? .null, .integer(Int(delivery.id)),
+            next.map { .integer($0.millisecondsSince1970) } ?? .null,
+            .integer(state == .dead && holdsKey && delivery.orderingKey != nil ? 1 : 0), .integer(Int(delivery.id)),
         ]
         try await write { db in
             try db.query("""
@@ -75,7 +89,7 @@ extension SQLiteEventStore: DeliveryQueue {
                 """, attemptBinds)
             try db.query("""
                 UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?,
-                    next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ?
+                    next_attempt_at = coalesce(?, next_attempt_at), holds_key = ? WHERE id = ?
                 """, updateBinds)
         }
     }
@@ -107,7 +121,8 @@ extension SQLiteEventStore: DeliveryQueue {
         require(query.newestFirst ? "d.id < ?" : "d.id > ?", query.after.map { .integer(Int($0)) })
         binds.append(.integer(query.limit))
         let sql = """
-            SELECT d.id, d.event_id, e.source, d.destination, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at
+            SELECT d.id, d.event_id, e.source, d.destination, d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at,
+                   d.ordering_key, d.holds_key
             FROM deliveries d JOIN events e ON e.id = d.event_id
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             ORDER BY d.id \(query.newestFirst ? "DESC" : "") LIMIT ?
@@ -122,7 +137,8 @@ extension SQLiteEventStore: DeliveryQueue {
             return DeliveryRecord(
                 id: Int64(id), event: event, source: source, destination: destination, state: state, attempts: attempts,
                 lastStatus: row.column("last_status")?.integer, lastError: row.column("last_error")?.string,
-                nextAttemptAt: state == .pending ? row.column("next_attempt_at")?.integer.map(Date.init(millisecondsSince1970:)) : nil)
+                nextAttemptAt: state == .pending ? row.column("next_attempt_at")?.integer.map(Date.init(millisecondsSince1970:)) : nil,
+                orderingKey: row.column("ordering_key")?.string, holdsKey: row.column("holds_key")?.integer == 1)
         }
     }
 
@@ -191,7 +207,8 @@ extension SQLiteEventStore: DeliveryQueue {
                 try db.query("""
                     INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at) VALUES (?, ?, 'pending', ?, ?)
                     ON CONFLICT (event_id, destination) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL,
-                        next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at, replays = replays + 1
+                        next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at, replays = replays + 1,
+                        holds_key = 0
                     """, bind)
             }
         }
@@ -207,12 +224,22 @@ extension SQLiteEventStore: DeliveryQueue {
             for bind in binds {
                 reset.add(try db.query("""
                     UPDATE deliveries SET state = 'pending', attempts = 0, last_error = NULL, next_attempt_at = ?,
-                        enqueued_at = ?, replays = replays + 1
+                        enqueued_at = ?, replays = replays + 1, holds_key = 0
                     WHERE event_id = ? AND destination = ? AND state = 'dead' RETURNING id
                     """, bind).count)
             }
         }
         return reset.value
+    }
+
+    public func releaseKey(event: String, destination: String) async throws -> Bool {
+        let released = Counter()
+        try await write { db in
+            released.add(try db.query("""
+                UPDATE deliveries SET holds_key = 0 WHERE event_id = ? AND destination = ? AND holds_key = 1 RETURNING id
+                """, [.text(event), .text(destination)]).count)
+        }
+        return released.value > 0
     }
 
     private static func filter(_ selection: ReplaySelection) -> (String, [SQLiteValue]) {

@@ -48,5 +48,13 @@ enum SQLiteMigrations {
         CREATE INDEX events_source_received ON events (source, received_at);
         CREATE INDEX events_correlation ON events (correlation_id, received_at);
         """,
+        // Ordering per key: a delivery waits while an earlier one of its destination and key is pending, or is a dead
+        // letter that holds the key (onFailure: block). The index holds only those, so the check stays short.
+        """
+        ALTER TABLE deliveries ADD COLUMN ordering_key TEXT;
+        ALTER TABLE deliveries ADD COLUMN holds_key INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX deliveries_ordering ON deliveries (destination, ordering_key, id)
+            WHERE ordering_key IS NOT NULL AND (state = 'pending' OR holds_key = 1);
+        """,
     ]
 }

@@ -105,7 +105,8 @@ actor SQLiteWriter {
         }
         let millis = event.receivedAt.millisecondsSince1970
         for destination in event.destinations {
-            try db.query(insertDelivery, [.text(id), .text(destination), .integer(millis), .integer(millis)])
+            try db.query(insertDelivery, [.text(id), .text(destination), .integer(millis), .integer(millis),
+                                          event.orderingKeys[destination].map { .text($0) } ?? .null])
             queued += 1
         }
         return .stored(id: id)
@@ -119,7 +120,8 @@ actor SQLiteWriter {
 
     /// An outbox row: the delivery of an event to one destination, due at once.
     private static let insertDelivery = """
-        INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at) VALUES (?, ?, 'pending', ?, ?)
+        INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at, ordering_key)
+        VALUES (?, ?, 'pending', ?, ?, ?)
         """
 
     private static func binds(for event: IncomingEvent, id: String) -> [SQLiteValue] {

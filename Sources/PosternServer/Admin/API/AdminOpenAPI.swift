@@ -237,7 +237,8 @@ enum AdminOpenAPI {
             "properties": {
               "event": {"type": "string"}, "source": {"type": "string"}, "destination": {"type": "string"},
               "state": {"type": "string", "enum": ["pending", "delivered", "dead"]}, "attempts": {"type": "integer"},
-              "lastStatus": {"type": "integer"}, "lastError": {"type": "string"}, "nextAttemptAt": {"type": "string", "format": "date-time"}
+              "lastStatus": {"type": "integer"}, "lastError": {"type": "string"}, "nextAttemptAt": {"type": "string", "format": "date-time"},
+              "orderingKey": {"type": "string"}, "holdsKey": {"type": "boolean"}
             }
           },
           "Attempt": {
