@@ -28,6 +28,7 @@ let package = Package(
         .executableTarget(name: "FuzzSchema", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzServerSentEvents", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzJWT", dependencies: [core, verify, "FuzzSupport"]),
+        .executableTarget(name: "FuzzAWSAnswer", dependencies: [core, "FuzzSupport"]),
         .executableTarget(name: "FuzzConfig", dependencies: [core, server, "FuzzSupport"]),
         .executableTarget(name: "FuzzTraceContext", dependencies: [
             "FuzzSupport", .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),

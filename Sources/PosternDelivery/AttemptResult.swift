@@ -17,6 +17,9 @@ public struct AttemptResult: Sendable, Equatable {
     public var latency: Duration
     /// The start of the answer's body, kept with a dead letter to explain it.
     public var bodyExcerpt: String?
+    /// The error a service named in its answer (an AWS error code), which decides the retry instead of the status.
+    public var serviceError: ServiceError?
+
 
     public init(status: Int, retryAfter: Duration? = nil, latency: Duration = .zero, bodyExcerpt: String? = nil) {
         self.status = status
@@ -44,6 +47,10 @@ public struct AttemptResult: Sendable, Equatable {
         case .connection(let message)?: return .transient("connection failed: \(message)")
         case .unsendable(let message)?: return .permanent("cannot be sent: \(message)")
         case nil: break
+        }
+        if let error = serviceError {
+            let named = "AWS \(error.code)" + (error.message.map { ": \($0)" } ?? "")
+            return error.retryable ? .transient(named) : .permanent(named)
         }
         let status = status ?? 0
         switch status {
@@ -74,7 +81,7 @@ public struct AttemptResult: Sendable, Equatable {
         case .timeout?: "timed out"
         case .connection(let message)?: "connection failed: \(message)"
         case .unsendable(let message)?: "cannot be sent: \(message)"
-        case nil: "HTTP \(status ?? 0)"
+        case nil: "HTTP \(status ?? 0)" + (serviceError.map { " \($0.code)" } ?? "")
         }
     }
 }

@@ -25,6 +25,8 @@ public final class DeliveryClient: Sendable {
     public struct Answer: Sendable {
         public var status: Int
         public var retryAfter: String?
+        /// `x-amzn-ErrorType`: an AWS service's error code, when it sends one as a header.
+        public var errorType: String?
         public var body: [UInt8]
     }
 
@@ -44,7 +46,7 @@ public final class DeliveryClient: Sendable {
             body.writeBuffer(&chunk)
         }
         return Answer(status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"),
-                      body: Array(body.readableBytesView))
+                      errorType: response.headers.first(name: "x-amzn-errortype"), body: Array(body.readableBytesView))
     }
 
     /// One delivery attempt: the answer's status, or why there was none, and how long it took.

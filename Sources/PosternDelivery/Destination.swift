@@ -7,13 +7,16 @@ public protocol Destination: Sendable {
     func attempt(_ delivery: DueDelivery, now: Date) async -> AttemptResult
 }
 
-/// Builds the destination a configuration describes: plain HTTP, or Genesys Cloud Open Messaging.
+/// Builds the destination a configuration describes: plain HTTP, Genesys Cloud Open Messaging, or an AWS service.
 public enum Destinations {
     public static func make(_ config: DestinationConfig, client: DeliveryClient,
                             clock: WallClock = .system) -> any Destination {
         if let genesys = config.genesys {
             return GenesysDestination(config: config, settings: genesys, client: client,
                                       tokens: OAuthTokenProvider(settings: genesys, client: client, clock: clock))
+        }
+        if let aws = config.aws {
+            return AWSDestination(config: config, settings: aws, client: client)
         }
         return HTTPDestination(config: config, client: client)
     }

@@ -32,10 +32,8 @@ public struct OutgoingRequest: Sendable {
         }
         headers += destination.headers.map { header in
             guard let values, header.value.contains("{{") else { return header }
-            var problems: [ConfigProblem] = []
-            let pieces = BodyTemplate.pieces(header.value, at: "", &problems) ?? [.text(header.value)]
             // A value from the body may hold anything: no control character (CR, LF) reaches the header.
-            let text = BodyTemplate.text(pieces, values).unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) }
+            let text = BodyTemplate.text(rendering: header.value, values).unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) }
             return (header.name, String(text))
         }
         let sent = body ?? delivery.body

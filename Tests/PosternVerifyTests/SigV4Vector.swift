@@ -20,6 +20,7 @@ struct SigV4Vector: CustomTestStringConvertible, Sendable {
         struct Credentials: Decodable, Sendable {
             var access_key_id: String
             var secret_access_key: String
+            var token: String?
         }
 
         var credentials: Credentials
@@ -27,6 +28,7 @@ struct SigV4Vector: CustomTestStringConvertible, Sendable {
         var service: String
         var timestamp: String
         var normalize: Bool
+        var sign_body: Bool?
         var omit_session_token: Bool?
     }
 
@@ -56,6 +58,9 @@ struct SigV4Vector: CustomTestStringConvertible, Sendable {
                                           secretAccessKey: context.credentials.secret_access_key)],
             pathRule: context.normalize ? .normalized : .asSent)
     }
+
+    /// The unsigned request, parsed from its wire text.
+    var request: WebhookRequest { Self.parse(file("request.txt")) }
 
     /// The signed request of one form, parsed from its wire text.
     func signedRequest(_ form: String) -> WebhookRequest {

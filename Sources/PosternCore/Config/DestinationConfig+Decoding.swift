@@ -24,8 +24,10 @@ extension GatewayConfig {
         switch node["type"].string(&problems) ?? "http" {
         case "http": break
         case "genesys": return decodeGenesysDestination(node, &problems)
+        case let aws where ["eventbridge", "sqs", "sns"].contains(aws):
+            return decodeAWSDestination(aws, node, environment: ProcessInfo.processInfo.environment, &problems)
         case let other:
-            problems.append(ConfigProblem(node["type"].path, "must be http or genesys, found \"\(other)\""))
+            problems.append(ConfigProblem(node["type"].path, "must be http, genesys, eventbridge, sqs or sns, found \"\(other)\""))
             return nil
         }
         node.rejectUnknownKeys(destinationKeys.union(["type"]), &problems)

@@ -22,6 +22,9 @@ public struct DestinationConfig: Sendable {
     /// Set for a Genesys Cloud destination (`type: genesys`): events become Open Messaging inbound messages,
     /// authorized by an OAuth client; `url` is then the inbound message URL.
     public var genesys: GenesysSettings?
+    /// Set for an AWS destination (`type: eventbridge`, `sqs` or `sns`): events become signed API calls; `url` is then
+    /// the service's endpoint.
+    public var aws: AWSSettings?
     /// At most this many deliveries started per second (`rateLimit: {perSecond, burst}`), on top of `concurrency`.
     public var rateLimit: RateLimit?
     /// The JSON sent instead of the event's raw body (`body:`), built from the event.

@@ -70,6 +70,14 @@ public indirect enum BodyTemplate: Sendable {
         }
     }
 
+    /// A text with placeholders (a header's value, an EventBridge source), rendered; a text that does not parse as a
+    /// template (config checks refuse it) stays as it is.
+    public static func text(rendering template: String, _ values: Values) -> String {
+        guard template.contains("{{") else { return template }
+        var problems: [ConfigProblem] = []
+        return text(pieces(template, at: "", &problems) ?? [.text(template)], values)
+    }
+
     /// Text with each placeholder written as its value's text (a string as it is, anything else as JSON, null empty).
     public static func text(_ pieces: [Piece], _ values: Values) -> String {
         pieces.map { piece in
