@@ -19,6 +19,8 @@ public struct AttemptResult: Sendable, Equatable {
     public var bodyExcerpt: String?
     /// The error a service named in its answer (an AWS error code), which decides the retry instead of the status.
     public var serviceError: ServiceError?
+    /// Set when the OAuth login host refused or failed the destination's client (a Genesys destination's token).
+    public var tokenRefused = false
 
 
     public init(status: Int, retryAfter: Duration? = nil, latency: Duration = .zero, bodyExcerpt: String? = nil) {

@@ -53,14 +53,14 @@ public actor OAuthTokenProvider {
         do {
             answer = try await client.send(request, timeout: .seconds(10))
         } catch {
-            throw TokenFailure(result: AttemptResult(failure: DeliveryClient.failure(error)))
+            throw TokenFailure(result: AttemptResult(failure: DeliveryClient.failure(error)).tokenWasRefused)
         }
         guard answer.status == 200, case .object(let fields)? = try? JSONParser.parse(answer.body),
               case .string(let value)? = fields["access_token"], !value.isEmpty else {
             throw TokenFailure(result: AttemptResult(
                 status: answer.status == 200 ? 502 : answer.status,
                 retryAfter: answer.retryAfter.flatMap { RetryAfter.delay($0, now: issuedAt) },
-                bodyExcerpt: "OAuth token request refused: " + GenesysErrorText.describe(answer.body)))
+                bodyExcerpt: "OAuth token request refused: " + GenesysErrorText.describe(answer.body)).tokenWasRefused)
         }
         var lifetime = 86_400.0
         if case .number(let seconds)? = fields["expires_in"] { lifetime = seconds.value }
@@ -71,6 +71,15 @@ public actor OAuthTokenProvider {
 /// The login host's refusal, as the attempt's result: a bad client is permanent, a 429 or 5xx is retried.
 public struct TokenFailure: Error, Sendable {
     public var result: AttemptResult
+}
+
+extension AttemptResult {
+    /// The result, marked as the login host's refusal (or failure) of the OAuth client.
+    var tokenWasRefused: AttemptResult {
+        var marked = self
+        marked.tokenRefused = true
+        return marked
+    }
 }
 
 /// The error text in a Genesys answer (`{"error", "error_description"}`, `{"message", "code"}`), never its secrets.

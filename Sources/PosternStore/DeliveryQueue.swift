@@ -36,6 +36,8 @@ public protocol DeliveryQueue: Sendable {
     func releaseKey(event: String, destination: String) async throws -> Bool
     /// How many deliveries wait (pending) and how many are dead, per destination.
     func depth() async throws -> [QueueDepth]
+    /// Each destination's oldest pending delivery (by enqueueing), for the backlog alert.
+    func oldestPending() async throws -> [OldestPending]
 }
 
 extension DeliveryQueue {
@@ -46,6 +48,19 @@ extension DeliveryQueue {
 
     public var lease: Duration? { nil }
     public func renewLease(_ delivery: DueDelivery, now: Date) async {}
+}
+
+/// A destination's oldest pending delivery: its id and when it was enqueued.
+public struct OldestPending: Sendable, Equatable {
+    public var destination: String
+    public var id: Int64
+    public var enqueuedAt: Date
+
+    public init(destination: String, id: Int64, enqueuedAt: Date) {
+        self.destination = destination
+        self.id = id
+        self.enqueuedAt = enqueuedAt
+    }
 }
 
 /// One destination's backlog.

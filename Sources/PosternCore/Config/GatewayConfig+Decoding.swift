@@ -4,7 +4,7 @@ import Foundation
 extension GatewayConfig {
     static let topLevelKeys: Set<String> = [
         "listen", "admin", "store", "limits", "audit", "trustedProxies", "connections", "sources", "destinations", "retention",
-        "tracing", "oauth",
+        "tracing", "oauth", "alerts",
     ]
 
     /// Reads a configuration document, resolving relative file paths against `baseDirectory`. Throws
@@ -28,11 +28,16 @@ extension GatewayConfig {
         checkDestinationNames(sources, destinations: destinations, &problems)
         let oauth = decodeOAuth(root["oauth"], baseDirectory: baseDirectory, &problems)
         checkOAuthSources(sources, oauth: oauth, &problems)
+        for (index, destination) in destinations.enumerated() where AlertConfig.isAlertDestination(destination.name) {
+            problems.append(ConfigProblem(root["destinations"].path + "[\(index)].name", "alert: names are kept for alert targets"))
+        }
+        let alerts = decodeAlerts(root["alerts"], destinations: destinations, sources: sources.map(\.source), &problems)
 
         guard problems.isEmpty, let admin, let store else { throw ConfigProblems(problems) }
         return GatewayConfig(listeners: listeners, admin: admin, store: store, limits: limits, audit: audit,
                              trustedProxies: trustedProxies, connections: connections, sources: sources.map(\.source),
-                             destinations: destinations, retention: retention, tracing: tracing, oauth: oauth)
+                             destinations: destinations + (alerts.map(alertDestinations) ?? []), retention: retention,
+                             tracing: tracing, oauth: oauth, alerts: alerts)
     }
 
     static func address(_ node: ConfigNode, default fallback: String, _ problems: inout [ConfigProblem]) -> ListenAddress? {

@@ -18,11 +18,13 @@ public struct GatewayConfig: Sendable {
     public var tracing: TracingConfig?
     /// The token endpoint for OAuth callers and its signing keys; nil when no source takes OAuth tokens.
     public var oauth: OAuthConfig?
+    /// Alert targets and rules; their targets' destinations are among `destinations`.
+    public var alerts: AlertConfig?
 
     public init(listeners: [ListenerConfig], admin: AdminConfig, store: StoreLocation, limits: Limits,
                 audit: AuditOutput, trustedProxies: [CIDR] = [], connections: ConnectionLimits = ConnectionLimits(),
                 sources: [SourceConfig], destinations: [DestinationConfig] = [], retention: Duration? = nil,
-                tracing: TracingConfig? = nil, oauth: OAuthConfig? = nil) {
+                tracing: TracingConfig? = nil, oauth: OAuthConfig? = nil, alerts: AlertConfig? = nil) {
         self.listeners = listeners
         self.admin = admin
         self.store = store
@@ -35,6 +37,7 @@ public struct GatewayConfig: Sendable {
         self.retention = retention
         self.tracing = tracing
         self.oauth = oauth
+        self.alerts = alerts
     }
 
     public func destination(named name: String) -> DestinationConfig? {

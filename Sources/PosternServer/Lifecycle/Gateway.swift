@@ -44,17 +44,21 @@ public struct Gateway {
         let doorbell = Doorbell()
         let store = try await openStore(metrics: metrics, doorbell: doorbell)
         let audit = try AuditLog(config.audit)
-        let observer = DecisionObserver(audit: audit, metrics: metrics, summary: AuditSummary(), logger: logger)
+        let signals = AlertSignals()
+        let observer = DecisionObserver(audit: audit, metrics: metrics, summary: AuditSummary(), logger: logger, alerts: signals)
         let client = DeliveryClient()
         let live = LiveConfiguration(ServingConfiguration(
             plan, sha256: configPath.flatMap { FileManager.default.contents(atPath: $0) }.map(ConfigReloader.sha256), client: client))
         let health = DestinationHealth()
         let dispatcher = Dispatcher(queue: store, destinations: config.destinations, client: client,
-                                    observer: DeliveryMonitor(metrics: metrics, audit: audit, health: health), doorbell: doorbell,
+                                    observer: DeliveryMonitor(metrics: metrics, audit: audit, health: health, alerts: signals),
+                                    doorbell: doorbell,
                                     logger: logger)
         let configReloader = ConfigReloader(path: configPath ?? "", live: live, dispatcher: dispatcher, client: client,
                                             metrics: metrics, audit: audit, logger: logger, notifier: notifier)
         let ingest = Ingest(live: live, store: store, observer: observer)
+        let alerts = AlertMonitor(store: store, signals: signals, config: { live.current.config }, doorbell: doorbell,
+                                  metrics: metrics, audit: audit, logger: logger)
         let listeners = config.listeners.map { listener in
             Server(childChannelSetup: IngestChannel(ingest: ingest, limits: config.connections,
                                                     tls: reloader.stores[listener.address.description]),
@@ -87,7 +91,8 @@ public struct Gateway {
         // The exporter runs first and so stops last, after the spans of the last requests and attempts ended.
         let tracing = try config.tracing.map { [try TracingBootstrap.start($0, logger: logger)] } ?? []
         let services: [any Service] = tracing + (store.service.map { [$0] } ?? [])
-            + [admin, reloader, hangup, GatedService(gate: gate, service: dispatcher)] + retention + listeners
+            + [admin, reloader, hangup, GatedService(gate: gate, service: dispatcher), GatedService(gate: gate, service: alerts)]
+            + retention + listeners
             + [ReadinessService(readiness: readiness, feed: observer.feed), SystemdNoticeService(gate: gate, notifier: notifier)]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

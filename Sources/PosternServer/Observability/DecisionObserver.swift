@@ -10,13 +10,17 @@ public struct DecisionObserver: Sendable {
     public let logger: Logger
     public let feed: DecisionFeed
     public let history = DecisionHistory()
+    /// What the alert rules watch: refusals by source and reason.
+    public let alerts: AlertSignals
 
-    public init(audit: AuditLog, metrics: Metrics, summary: AuditSummary, logger: Logger, feed: DecisionFeed = DecisionFeed()) {
+    public init(audit: AuditLog, metrics: Metrics, summary: AuditSummary, logger: Logger, feed: DecisionFeed = DecisionFeed(),
+                alerts: AlertSignals = AlertSignals()) {
         self.audit = audit
         self.metrics = metrics
         self.summary = summary
         self.logger = logger
         self.feed = feed
+        self.alerts = alerts
     }
 
     public func record(_ decision: Decision) {
@@ -34,6 +38,7 @@ public struct DecisionObserver: Sendable {
         if let source = decision.source {
             summary.record(source: source, reason: decision.reason, at: decision.time)
             history.record(source: source, reason: decision.reason, at: decision.time)
+            if !decision.reason.isSuccess { alerts.refused(source, reason: decision.reason, at: decision.time) }
         }
         feed.publish(decision)
     }

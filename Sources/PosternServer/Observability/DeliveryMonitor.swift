@@ -4,17 +4,21 @@ import PosternDelivery
 import PosternStore
 
 /// Turns the dispatcher's reports into metrics (attempts by outcome, latency, circuit state) and audit lines
-/// (dead letters) and each destination's health; reads the queue depth for each scrape.
+/// (dead letters), each destination's health and the alerts' signals; reads the queue depth for each scrape.
 public struct DeliveryMonitor: DeliveryObserver {
     let metrics: Metrics
     let audit: AuditLog
     let health: DestinationHealth
+    /// What the alert rules watch.
+    let alerts: AlertSignals
     let clock: WallClock
 
-    public init(metrics: Metrics, audit: AuditLog, health: DestinationHealth = DestinationHealth(), clock: WallClock = .system) {
+    public init(metrics: Metrics, audit: AuditLog, health: DestinationHealth = DestinationHealth(),
+                alerts: AlertSignals = AlertSignals(), clock: WallClock = .system) {
         self.metrics = metrics
         self.audit = audit
         self.health = health
+        self.alerts = alerts
         self.clock = clock
     }
 
@@ -27,7 +31,9 @@ public struct DeliveryMonitor: DeliveryObserver {
         metrics.deliveryAttempts(destination: delivery.destination, outcome: outcome).increment()
         metrics.deliveryDuration(destination: delivery.destination).record(result.latency)
         health.attempted(delivery.destination, at: clock.now, result: result)
+        alerts.login(delivery.destination, refused: result.tokenRefused)
         if case .dead(var reason) = verdict {
+            alerts.deadLettered(delivery.destination, at: clock.now)
             // The backend's answer body stays in the store (`deliveries list`), out of the audit log.
             if case .permanent = result.classification { reason = result.summary }
             audit.write(DeliveryAuditRecord(time: clock.now, decision: "dead_lettered", source: delivery.source,
@@ -44,6 +50,7 @@ public struct DeliveryMonitor: DeliveryObserver {
         }
         metrics.circuitState(destination: destination).set(to: value)
         health.circuitChanged(destination, to: state)
+        alerts.circuitChanged(destination, open: state != .closed)
     }
 
     /// Sets the queue-depth gauges from the store, before a scrape.

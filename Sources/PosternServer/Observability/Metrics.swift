@@ -89,6 +89,18 @@ public struct Metrics: Sendable {
             labels: [("destination", destination), ("state", state)])
     }
 
+    /// Alert notices raised, by rule and state (`firing`, `resolved`).
+    public func alerts(rule: String, state: String) -> Counter {
+        registry.makeCounter(descriptor: Self.name("alerts", unit: "total", "Alert notices raised, by rule and state."),
+                             labels: [("rule", rule), ("state", state)])
+    }
+
+    /// Whether an alert is firing (1) or not (0), by rule and the destination or source it watches.
+    public func alertFiring(rule: String, subject: String) -> Gauge {
+        registry.makeGauge(descriptor: Self.name("alert", unit: "firing", "Whether an alert is firing, by rule and subject."),
+                           labels: [("rule", rule), ("subject", subject)])
+    }
+
     /// The Prometheus text exposition of every metric.
     public func exposition() -> String {
         registry.emitToString()

@@ -184,6 +184,18 @@ extension PostgresEventStore: DeliveryQueue {
         return released
     }
 
+    public func oldestPending() async throws -> [OldestPending] {
+        let rows = try await client.query("""
+            SELECT DISTINCT ON (destination) destination, id, enqueued_at FROM deliveries WHERE state = 'pending'
+            ORDER BY destination, enqueued_at, id
+            """, logger: logger)
+        var oldest: [OldestPending] = []
+        for try await (destination, id, enqueued) in rows.decode((String, Int, Int).self) {
+            oldest.append(OldestPending(destination: destination, id: Int64(id), enqueuedAt: Date(millisecondsSince1970: enqueued)))
+        }
+        return oldest
+    }
+
     public func depth() async throws -> [QueueDepth] {
         let rows = try await client.query("""
             SELECT destination,

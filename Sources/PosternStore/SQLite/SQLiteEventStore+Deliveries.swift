@@ -252,6 +252,19 @@ extension SQLiteEventStore: DeliveryQueue {
         }
     }
 
+    public func oldestPending() async throws -> [OldestPending] {
+        // SQLite takes the other columns of a min() query from the row that has the minimum.
+        let rows = try await reader.run { db in try db.query("""
+            SELECT destination, id, min(enqueued_at) AS enqueued FROM deliveries WHERE state = 'pending'
+            GROUP BY destination ORDER BY destination
+            """) }
+        return rows.compactMap { row in
+            guard let destination = row.column("destination")?.string, let id = row.column("id")?.integer,
+                  let enqueued = row.column("enqueued")?.integer else { return nil }
+            return OldestPending(destination: destination, id: Int64(id), enqueuedAt: Date(millisecondsSince1970: enqueued))
+        }
+    }
+
     public func depth() async throws -> [QueueDepth] {
         let rows = try await reader.run { db in try db.query("""
             SELECT destination, state, count(*) AS n FROM deliveries WHERE state IN ('pending', 'dead')
