@@ -117,3 +117,50 @@ sources:
                   "destinations[0].body.a: {{body:/x}} is not a placeholder",
                   "destinations[0].body.b: a placeholder is not closed",
                   "destinations[0].body.c: {{#each /pointer}} must be the only key")
+
+
+def test_check_holds_templates_against_the_sources_schema(tmp_path):
+    schema = tmp_path / "message.json"
+    schema.write_text(json.dumps({
+        "type": "object", "additionalProperties": False, "required": ["id"],
+        "properties": {"id": {"type": "string"}, "text": {"type": "string"},
+                       "lines": {"type": "array", "items": {"type": "object", "additionalProperties": False,
+                                                           "properties": {"text": {"type": "string"}}}}}}))
+    path = tmp_path / "postern.yaml"
+    path.write_text(f"""listen: 127.0.0.1:{free_port()}
+store: sqlite:./events.db
+destinations:
+  - name: crm
+    url: "http://127.0.0.1:9/hook"
+    headers: {{X-Text: "{{{{/txt}}}}"}}
+    body:
+      ok: "{{{{/text}}}}"
+      typo: "{{{{/payload/text}}}}"
+      lines: {{"{{{{#each /lines}}}}": {{fine: "{{{{/text}}}}", wrong: "{{{{/body}}}}"}}}}
+  - name: raw
+    url: "http://127.0.0.1:9/raw"
+    body: {{text: "{{{{/text}}}}"}}
+sources:
+  - name: strict
+    path: /strict
+    verify: {{preset: none}}
+    schema: {schema}
+    idempotencyKey: body:/id
+    destinations: [crm]
+  - name: bytes
+    path: /bytes
+    verify: {{preset: none}}
+    body: raw
+    idempotencyKey: sha256
+    destinations: [raw]
+""")
+    result = postern("check", "--config", str(path))
+    problems = result.stderr.decode() + result.stdout.decode()
+    assert result.returncode != 0
+    for expected in ("destinations[0].headers.X-Text: {{/txt}} can never be in an event of source strict",
+                     "destinations[0].body: {{/payload/text}} can never be in an event of source strict",
+                     "destinations[0].body: {{/lines/0/body}} can never be in an event of source strict",
+                     "destinations[1].body: {{/text}} needs a body with fields (json or form), but source bytes takes raw"):
+        assert expected in problems, (expected, problems)
+    for fine in ("{{/text}} can never", "{{/lines/0/text}}", "{{/lines}}"):
+        assert fine not in problems, (fine, problems)

@@ -26,6 +26,7 @@ extension GatewayConfig {
         let destinations = decodeDestinations(root["destinations"], &problems)
         let sources = decodeSources(root["sources"], baseDirectory: baseDirectory, limits: limits, &problems)
         checkDestinationNames(sources, destinations: destinations, &problems)
+        checkTemplates(sources.map(\.source), destinations: destinations, &problems)
         let oauth = decodeOAuth(root["oauth"], baseDirectory: baseDirectory, &problems)
         checkOAuthSources(sources, oauth: oauth, &problems)
         for (index, destination) in destinations.enumerated() where AlertConfig.isAlertDestination(destination.name) {
