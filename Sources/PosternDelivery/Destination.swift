@@ -28,6 +28,9 @@ struct HTTPDestination: Destination {
     let client: DeliveryClient
 
     func attempt(_ delivery: DueDelivery, now: Date) async -> AttemptResult {
-        await client.attempt(OutgoingRequest(delivery, to: config, now: now), timeout: config.timeout, now: now)
+        if let problem = config.body?.problem(OutgoingRequest.values(delivery)) {
+            return AttemptResult(failure: .unsendable(problem))
+        }
+        return await client.attempt(OutgoingRequest(delivery, to: config, now: now), timeout: config.timeout, now: now)
     }
 }

@@ -3,7 +3,8 @@ import PosternCore
 
 /// Genesys Cloud Open Messaging: each event becomes an inbound message, receipt or typing event of the integration
 /// (`POST /api/v2/conversations/messages/{integrationId}/inbound/open/message|receipt|event`), with the shared
-/// OAuth token.
+/// OAuth token; the body is the built-in `{{genesys-open-messaging}}` template with the destination's mapping, or
+/// the destination's own `body:`.
 /// A 401 renews the token once and tries again; a 429's Retry-After is honoured by the dispatcher.
 struct GenesysDestination: Destination {
     let config: DestinationConfig
@@ -12,11 +13,11 @@ struct GenesysDestination: Destination {
     let tokens: OAuthTokenProvider
 
     func attempt(_ delivery: DueDelivery, now: Date) async -> AttemptResult {
-        let message: [UInt8]
-        switch settings.mapping.body(settings.send, from: delivery.body, eventID: delivery.eventID, receivedAt: delivery.enqueuedAt) {
-        case .success(let body): message = body
-        case .failure(let problem): return AttemptResult(failure: .unsendable(problem.message))
-        }
+        // The destination's body template: the built-in Open Messaging one with its mapping, or its own.
+        let values = OutgoingRequest.values(delivery)
+        let template = config.body ?? .genesys(settings.send, settings.mapping)
+        if let problem = template.problem(values) { return AttemptResult(failure: .unsendable(problem)) }
+        let message = Array(template.render(values).jsonText.utf8)
         let started = ContinuousClock.now
         var (result, token) = await send(message, delivery, now: now)
         if result.status == 401, let token {

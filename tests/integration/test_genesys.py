@@ -236,3 +236,43 @@ def test_a_missing_permission_is_named(tmp_path):
         assert CLIENT_SECRET.encode() not in result.stderr + result.stdout
     finally:
         fake.close()
+
+
+def test_the_mapping_is_a_built_in_template_that_a_destination_may_replace(gateway_factory, fake, backend):
+    custom = destination(fake, extra="""    body:
+      channel:
+        messageId: "{{id}}"
+        time: "{{receivedAt}}"
+        from: {id: "{{/customer/id}}", idType: Opaque, nickname: "{{/customer/name}}"}
+      text: "{{/said}}"
+""") + f"""  - name: bridge
+    url: {backend.url}
+    body: "{{{{genesys-open-messaging}}}}"
+"""
+    gateway = gateway_factory(f"""
+  - name: cognigy
+    path: /cognigy
+    verify: {{preset: bearer, secrets: [{TOKEN}]}}
+    idempotencyKey: body:/sessionId
+    destinations: [genesys]
+  - name: bridged
+    path: /bridged
+    verify: {{preset: bearer, secrets: [{TOKEN}]}}
+    body: form
+    idempotencyKey: body:/sessionId
+    destinations: [bridge]
+""", custom)
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    body = {"sessionId": "s-custom", "customer": {"id": "c-42", "name": "Ana"}, "said": "Where is my parcel?"}
+    assert gateway.post("/cognigy", json.dumps(body), headers).status_code == 200
+    wait_for(lambda: len(fake.messages) == 1)
+    assert fake.rejected == []
+    message = ApiClient().deserialize(JSONResponse(fake.messages[0][1]), "OpenInboundNormalizedMessage")
+    assert (message.text, message.channel.pcFrom.id, message.channel.pcFrom.nickname) == ("Where is my parcel?", "c-42", "Ana")
+
+    form = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/x-www-form-urlencoded"}
+    assert gateway.post("/bridged", "sessionId=s-form&userId=u-7&text=hello+from+a+form", form).status_code == 200
+    (received,) = backend.wait_for(lambda seen: len(seen) == 1)
+    bridged = ApiClient().deserialize(JSONResponse(json.loads(received["body"])), "OpenInboundNormalizedMessage")
+    assert (bridged.text, bridged.channel.pcFrom.id, bridged.channel.pcFrom.nickname) == ("hello from a form", "u-7", "Customer")
+    assert received["headers"]["content-type"] == "application/json"

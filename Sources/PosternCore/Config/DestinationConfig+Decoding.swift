@@ -17,7 +17,7 @@ extension GatewayConfig {
 
     static let genesysKeys: Set<String> = [
         "name", "type", "region", "apiBase", "loginBase", "clientId", "clientSecret", "integrationId", "path", "mapping",
-        "requestsPerMinute", "rateLimit", "timeout", "retry", "circuit", "concurrency", "send", "ordering",
+        "requestsPerMinute", "rateLimit", "timeout", "retry", "circuit", "concurrency", "send", "ordering", "body",
     ]
 
     static func decodeDestination(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> DestinationConfig? {
@@ -100,6 +100,11 @@ extension GatewayConfig {
                                        clientSecret: clientSecret, integrationId: integrationId, mapping: mapping, send: send,
                                        requestsPerMinute: requestsPerMinute)
         var destination = DestinationConfig(name: name, url: settings.inboundURL, forwardHeaders: [], genesys: settings)
+        // The body is the built-in Open Messaging template with this mapping, unless the destination gives its own.
+        destination.body = .genesys(send, mapping)
+        if node["body"].isPresent, let body = BodyTemplate.decode(node["body"], &problems) {
+            if case .genesys(let kind, _) = body { destination.body = .genesys(kind, mapping) } else { destination.body = body }
+        }
         destination.timeout = node["timeout"].duration(&problems) ?? destination.timeout
         destination.retry = decodeRetry(node["retry"], &problems)
         destination.circuit = decodeCircuit(node["circuit"], &problems)

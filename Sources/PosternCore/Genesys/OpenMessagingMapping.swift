@@ -70,7 +70,12 @@ public struct OpenMessagingMapping: Sendable, Equatable {
 
     /// The inbound body of `kind` for an event, or the field that is missing.
     public func body(_ kind: OpenMessagingKind, from body: [UInt8], eventID: String, receivedAt: Date) -> Result<[UInt8], Problem> {
-        guard let document = try? JSONParser.parse(body) else { return .failure(Problem(message: "the event is not JSON")) }
+        self.body(kind, document: try? JSONParser.parse(body), eventID: eventID, receivedAt: receivedAt)
+    }
+
+    /// The inbound body of `kind` for an event's fields (its JSON or form body), or the field that is missing.
+    public func body(_ kind: OpenMessagingKind, document: JSONValue?, eventID: String, receivedAt: Date) -> Result<[UInt8], Problem> {
+        guard let document else { return .failure(Problem(message: "the event has no fields (it is neither JSON nor a form)")) }
         let fields = Fields(document: document)
         let time = fields.first(time).flatMap(Self.isoTime) ?? receivedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
         guard let from = fields.first(fromId) else {

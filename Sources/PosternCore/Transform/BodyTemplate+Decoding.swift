@@ -4,6 +4,7 @@ extension BodyTemplate {
         switch node.value {
         case nil: return nil
         case .string(let string)?:
+            if let kind = builtIn(string) { return .genesys(kind, OpenMessagingMapping()) }
             guard let pieces = pieces(string, at: node.path, &problems) else { return nil }
             if pieces.count == 1, case .placeholder(let placeholder) = pieces[0] { return .value(placeholder) }
             if pieces.allSatisfy({ if case .text = $0 { true } else { false } }) { return .literal(.string(string)) }
@@ -25,6 +26,15 @@ extension BodyTemplate {
             return .object(members)
         case let other?: return .literal(JSONValue(other))
         }
+    }
+
+    /// The kind a built-in Genesys template names: `{{genesys-open-messaging}}` (a message), `…:receipt`, `…:typing`.
+    static func builtIn(_ text: String) -> OpenMessagingKind? {
+        let name = "{{genesys-open-messaging"
+        guard text.hasPrefix(name), text.hasSuffix("}}") else { return nil }
+        let rest = text.dropFirst(name.count).dropLast(2)
+        if rest.isEmpty { return .message }
+        return rest.first == ":" ? OpenMessagingKind(rawValue: String(rest.dropFirst())) : nil
     }
 
     /// Text split into its pieces: `{{id}}`, `{{correlationId}}`, `{{receivedAt}}` and `{{/pointer}}`; nil, with a

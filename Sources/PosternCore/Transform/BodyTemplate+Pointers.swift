@@ -10,6 +10,8 @@ extension BodyTemplate {
         case .array(let items): items.flatMap(\.pointers)
         case .object(let members): members.keys.sorted().flatMap { members[$0]?.pointers ?? [] }
         case .each(let pointer, let item): [pointer] + item.pointers.map { pointer + "/0" + $0 }
+        // Each of the mapping's fields takes the first of several pointers found: none alone is required.
+        case .genesys: []
         }
     }
 

@@ -11,6 +11,9 @@ public indirect enum BodyTemplate: Sendable {
     case array([BodyTemplate])
     case object([JSONKey: BodyTemplate])
     case each(pointer: String, item: BodyTemplate)
+    /// The built-in Genesys Open Messaging template (`"{{genesys-open-messaging}}"`, `…:receipt`, `…:typing`): an
+    /// inbound message, receipt or typing event made by the mapping, whose fields each take the first pointer found.
+    case genesys(OpenMessagingKind, OpenMessagingMapping)
 
     /// What a placeholder stands for.
     public enum Placeholder: Sendable, Equatable {
@@ -58,7 +61,21 @@ public indirect enum BodyTemplate: Sendable {
                 inner.document = element
                 return item.render(inner)
             })
+        case .genesys(let kind, let mapping):
+            return (try? mapping.body(kind, document: values.document, eventID: values.id, receivedAt: values.receivedAt ?? Date())
+                .get()).flatMap { try? JSONParser.parse($0) } ?? .null
         }
+    }
+
+    /// Why this event cannot be rendered, for a template that requires fields (the Genesys mapping's sender and text);
+    /// nil when it can. A delivery with a problem is unsendable.
+    public func problem(_ values: Values) -> String? {
+        guard case .genesys(let kind, let mapping) = self else { return nil }
+        if case .failure(let problem) = mapping.body(kind, document: values.document, eventID: values.id,
+                                                      receivedAt: values.receivedAt ?? Date()) {
+            return problem.message
+        }
+        return nil
     }
 
     static func value(_ placeholder: Placeholder, _ values: Values) -> JSONValue {
