@@ -4,71 +4,18 @@ episode and once more when it resolves, with no flood; notices go to a generic w
 Teams-compatible sink, are durable and retried (the webhook sink fails the first), never alert about themselves,
 and each has a metric and an audit line."""
 
-import http.server
 import json
 import signal
-import threading
 import time
 
 import requests
 
-from backend import Backend
+from backend import Backend, Sink
 from conftest import orders_source, postern, secret
 from fake_genesys import CLIENT_ID, CLIENT_SECRET, FakeGenesys
 
 TOKEN = secret("alerts-bearer-token")
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
-
-
-class Sink:
-    """An incoming webhook that records each JSON body it takes; it answers 503 to the first `failing` requests."""
-
-    def __init__(self, failing=0):
-        self.bodies = []
-        self.failing = failing
-        self.lock = threading.Lock()
-        sink = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-                with sink.lock:
-                    fail = sink.failing > 0
-                    sink.failing -= 1 if fail else 0
-                    if not fail:
-                        sink.bodies.append(body)
-                self.send_response(503 if fail else 200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def received(self):
-        with self.lock:
-            return list(self.bodies)
-
-    def wait_for(self, predicate, timeout=20):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate(self.received()):
-                return self.received()
-            time.sleep(0.05)
-        raise AssertionError(f"the sink did not see what was expected in {timeout} s: {self.received()}")
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def episodes(notices, alert):

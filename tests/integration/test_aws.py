@@ -4,8 +4,10 @@ MessageDeduplicationId, so a replay is deduplicated), and SNS Publish (read back
 read back with boto3. A local fake checks the signature with botocore's own SigV4 and that AWS error codes decide
 the retry: throttling retried, validation dead-lettered with its code."""
 
+import base64
 import http.server
 import json
+import pathlib
 import shutil
 import subprocess
 import threading
@@ -14,11 +16,14 @@ import time
 import boto3
 import pytest
 import requests
+import yaml
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from backend import Backend, Sink
 from conftest import free_port, orders_source, postern, secret
+from fake_genesys import CLIENT_ID, CLIENT_SECRET, FakeGenesys
 
 TOKEN = secret("aws-bearer-token")
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
@@ -85,18 +90,18 @@ def deliveries(gateway):
 
 def test_eventbridge_put_events_with_source_and_detail_type_from_the_event(gateway_factory, moto):
     events, sqs = client(moto, "events"), client(moto, "sqs")
-    events.create_event_bus(Name="contact-center")
+    events.create_event_bus(Name="flows")
     sink = sqs.create_queue(QueueName="eventbridge-sink")["QueueUrl"]
     sink_arn = sqs.get_queue_attributes(QueueUrl=sink, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events.put_rule(Name="everything", EventBusName="contact-center", EventPattern=json.dumps({"source": ["cognigy.flow"]}))
-    events.put_targets(Rule="everything", EventBusName="contact-center", Targets=[{"Id": "sink", "Arn": sink_arn}])
+    events.put_rule(Name="everything", EventBusName="flows", EventPattern=json.dumps({"source": ["cognigy.flow"]}))
+    events.put_targets(Rule="everything", EventBusName="flows", Targets=[{"Id": "sink", "Arn": sink_arn}])
     gateway = gateway_factory(orders_source(TOKEN, "[analytics]"), f"""destinations:
   - name: analytics
     type: eventbridge
     region: {REGION}
     endpoint: {moto}
     credentials: {credentials_yaml()}
-    eventBusName: contact-center
+    eventBusName: flows
     source: cognigy.flow
     detailType: "{{{{/type}}}}"
 """)
@@ -299,3 +304,57 @@ destinations:
                      "destinations[2].source: must not start with aws.", "destinations[2].queueUrl: unknown key",
                      "destinations[2].region: is required (or set AWS_REGION)"):
         assert expected in problems, (expected, problems)
+
+
+def test_the_contact_center_example_fans_one_cognigy_source_out(gateway_factory, moto):
+    """examples/contact-center.yaml, as docs/delivery.md walks through it, with local stand-ins for each platform."""
+    example = yaml.safe_load((pathlib.Path(__file__).parents[2] / "examples" / "contact-center.yaml").read_text())
+    events, sqs = client(moto, "events"), client(moto, "sqs")
+    events.create_event_bus(Name="contact-center")
+    sink_queue = sqs.create_queue(QueueName="analytics-sink")["QueueUrl"]
+    sink_arn = sqs.get_queue_attributes(QueueUrl=sink_queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="all", EventBusName="contact-center", EventPattern=json.dumps({"source": ["cognigy.endpoint"]}))
+    events.put_targets(Rule="all", EventBusName="contact-center", Targets=[{"Id": "sink", "Arn": sink_arn}])
+    crm, genesys, teams = Backend(), FakeGenesys(), Sink()
+    try:
+        gateway = gateway_factory(
+            yaml.safe_dump(example["sources"]), yaml.safe_dump({k: example[k] for k in ("destinations", "alerts")}),
+            env={"CRM_URL": crm.url, "GENESYS_API_BASE": genesys.api_base, "GENESYS_LOGIN_BASE": genesys.login_base,
+                 "GENESYS_CLIENT_ID": CLIENT_ID, "GENESYS_CLIENT_SECRET": CLIENT_SECRET,
+                 "GENESYS_INTEGRATION_ID": "integration-1", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                 "AWS_REGION": REGION, "AWS_ENDPOINT_URL": moto, "TEAMS_WEBHOOK_URL": teams.url})
+        basic = "Basic " + base64.b64encode(b"cognigy:dev-cognigy-endpoint-password").decode()
+        outputs = [{"userId": f"cust-{n % 2}", "sessionId": f"s-{n % 2}", "text": f"line {n}", "data": {"orderId": f"A-{n}"}}
+                   for n in range(6)] + [{"userId": "cust-0", "sessionId": "s-0", "data": {"intent": "order.status"}}]
+        for output in outputs:
+            answer = gateway.post("/api/v1/cognigy/outputs", json.dumps(output), {"Authorization": basic, "Content-Type": "application/json"})
+            assert answer.status_code == 200, answer.text
+
+        crm_bodies = crm.wait_for(lambda seen: len(seen) == 7)
+        assert sorted(json.loads(r["body"])["sessionId"] for r in crm_bodies).count("s-0") == 4, "the CRM gets every event, whole"
+        assert crm_bodies[0]["headers"]["authorization"] == "Bearer dev-crm-token"
+
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(genesys.messages) < 6:
+            time.sleep(0.05)
+        by_customer = {}
+        for _, body, _ in genesys.messages:
+            assert "metadata" not in body["channel"], "the text only: none of the flow's data"
+            by_customer.setdefault(body["channel"]["from"]["id"], []).append(body["text"])
+        assert by_customer == {"cust-0": ["line 0", "line 2", "line 4"], "cust-1": ["line 1", "line 3", "line 5"]}, \
+            "only outputs with text, each customer's in order"
+
+        analytics = drain(sqs, sink_queue, 7)
+        assert sorted(json.loads(m["Body"])["detail"].get("text", "-") for m in analytics) == ["-"] + [f"line {n}" for n in range(6)]
+        assert {json.loads(m["Body"])["detail-type"] for m in analytics} == {"cognigy.output"}
+
+        crm.set("status", 400)  # the CRM starts refusing: six dead letters raise the Teams alert
+        for n in range(6):
+            output = {"userId": "cust-9", "sessionId": f"s-9-{n}", "data": {}}
+            gateway.post("/api/v1/cognigy/outputs", json.dumps(output), {"Authorization": basic, "Content-Type": "application/json"})
+        (card,) = teams.wait_for(lambda got: len(got) >= 1, timeout=30)[:1]
+        text = card["attachments"][0]["content"]["body"][0]["text"]
+        assert text == "FIRING: dead-letters (crm)", text
+    finally:
+        for server in (crm, genesys, teams):
+            server.close()

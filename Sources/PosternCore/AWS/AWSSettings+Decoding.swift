@@ -27,9 +27,12 @@ extension GatewayConfig {
             problems.append(ConfigProblem(node["endpoint"].path, "must be an absolute http:// or https:// URL, found \"\(endpoint)\""))
         }
         let credentials = decodeAWSCredentials(node["credentials"], environment: environment, &problems)
-        guard let name, let target, let region, let credentials else { return nil }
-        let settings = AWSSettings(target: target, region: region, endpoint: endpoint.map(trimmingSlash),
-                                   credential: credentials.credential, sessionToken: credentials.sessionToken)
+        // Without a region or credentials (a problem already), the destination still exists, so that the sources
+        // naming it are not refused as well.
+        guard let name, let target else { return nil }
+        let settings = AWSSettings(target: target, region: region ?? "", endpoint: endpoint.map(trimmingSlash),
+                                   credential: credentials?.credential ?? SigV4Credential(accessKeyID: "", secretAccessKey: ""),
+                                   sessionToken: credentials?.sessionToken)
         var destination = DestinationConfig(name: name, url: settings.endpoint + "/", forwardHeaders: [])
         destination.aws = settings
         destination.timeout = node["timeout"].duration(&problems) ?? destination.timeout
