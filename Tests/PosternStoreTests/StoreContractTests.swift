@@ -291,6 +291,25 @@ struct StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available)
+    func theOldestPendingDeliveryOfEachDestinationIsFound(_ kind: StoreKind) async throws {
+        let store = try await open(try await kind.freshLocation())
+        #expect(try await store.oldestPending().isEmpty)
+        _ = try await store.insert(event("young", destinations: ["a", "b"], at: now.addingTimeInterval(60)))
+        _ = try await store.insert(event("old", destinations: ["a"], at: now))
+        _ = try await store.insert(event("older-b", destinations: ["b"], at: now.addingTimeInterval(30)))
+        let oldest = try await store.oldestPending()
+        #expect(oldest.map(\.destination) == ["a", "b"])
+        #expect(oldest.map(\.enqueuedAt) == [now, now.addingTimeInterval(30)])
+        let claimed = try await store.claimDue(destination: "a", now: now.addingTimeInterval(120), limit: 10)
+        for delivery in claimed {
+            try await store.finish(delivery, attempt: DeliveryAttempt(destination: "a", time: now, status: 200, latencyMs: 1, error: nil),
+                                   verdict: .delivered, holdsKey: false, now: now)
+        }
+        #expect(try await store.oldestPending().map(\.destination) == ["b"], "delivered: no longer pending")
+        try await store.close()
+    }
+
+    @Test(arguments: StoreKind.available)
     func aDeadLetterThatDoesNotHoldItsKeyLetsTheNextGo(_ kind: StoreKind) async throws {
         let store = try await open(try await kind.freshLocation())
         var ids: [String] = []

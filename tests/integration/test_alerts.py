@@ -8,11 +8,13 @@ import json
 import signal
 import time
 
+import pytest
 import requests
 
 from backend import Backend, Sink
 from conftest import orders_source, postern, secret
 from fake_genesys import CLIENT_ID, CLIENT_SECRET, FakeGenesys
+from test_postgres import BASE_URL, fresh_database
 
 TOKEN = secret("alerts-bearer-token")
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
@@ -62,11 +64,15 @@ def sources():
 """
 
 
-def test_each_alert_fires_once_per_episode_and_once_when_it_resolves(gateway_factory, tmp_path):
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_each_alert_fires_once_per_episode_and_once_when_it_resolves(gateway_factory, tmp_path, store):
+    if store == "postgres" and not BASE_URL:
+        pytest.skip("scripts/test starts PostgreSQL and sets POSTERN_TEST_POSTGRES_URL")
     crm, genesys = Backend(), FakeGenesys()
     sink, chat, room = Sink(failing=1), Sink(), Sink()
     try:
-        gateway = gateway_factory(sources(), config(crm, genesys, sink, chat, room, "a-rotated-secret"))
+        gateway = gateway_factory(sources(), config(crm, genesys, sink, chat, room, "a-rotated-secret"),
+                                  store=fresh_database() if store == "postgres" else "sqlite:./events.db")
 
         # Dead letters: four refused with a 4xx within the window, then the window passes.
         crm.set("status", 400)
