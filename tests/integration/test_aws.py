@@ -24,6 +24,7 @@ from botocore.credentials import Credentials
 from backend import Backend, Sink
 from conftest import free_port, orders_source, postern, secret
 from fake_genesys import CLIENT_ID, CLIENT_SECRET, FakeGenesys
+from test_postgres import BASE_URL, fresh_database
 
 TOKEN = secret("aws-bearer-token")
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
@@ -115,10 +116,13 @@ def test_eventbridge_put_events_with_source_and_detail_type_from_the_event(gatew
     assert {d["state"] for d in deliveries(gateway)} == {"delivered"} and len(ids) == 3
 
 
-def test_sqs_standard_and_fifo_queues_with_ordering_key_and_deduplicated_replays(gateway_factory, moto):
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_sqs_standard_and_fifo_queues_with_ordering_key_and_deduplicated_replays(gateway_factory, moto, store):
+    if store == "postgres" and not BASE_URL:
+        pytest.skip("scripts/test starts PostgreSQL and sets POSTERN_TEST_POSTGRES_URL")
     sqs = client(moto, "sqs")
-    standard = sqs.create_queue(QueueName="everything")["QueueUrl"]
-    fifo = sqs.create_queue(QueueName="conversations.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    standard = sqs.create_queue(QueueName=f"everything-{store}")["QueueUrl"]
+    fifo = sqs.create_queue(QueueName=f"conversations-{store}.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
     gateway = gateway_factory(orders_source(TOKEN, "[queue, ordered]"), f"""destinations:
   - name: queue
     type: sqs
@@ -134,7 +138,7 @@ def test_sqs_standard_and_fifo_queues_with_ordering_key_and_deduplicated_replays
     credentials: {credentials_yaml()}
     ordering: {{key: body:/conversation}}
     body: {{conversation: "{{{{/conversation}}}}", line: "{{{{/text}}}}", event: "{{{{id}}}}"}}
-""")
+""", store=fresh_database() if store == "postgres" else "sqlite:./events.db")
     ids = [send(gateway, f"q-{n}", conversation=f"conv-{n % 2}", text=f"line {n}") for n in range(6)]
 
     plain = drain(sqs, standard, 6)

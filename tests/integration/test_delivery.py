@@ -17,6 +17,7 @@ import standardwebhooks
 
 from backend import Backend
 from conftest import free_port, orders_source, postern, secret
+from test_postgres import BASE_URL, fresh_database
 
 TOKEN = secret("delivery-bearer-token")
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
@@ -134,10 +135,14 @@ def test_dead_letters_are_listed_and_replayed_from_the_command_line_and_the_admi
     assert unknown.returncode == 2 and b"no destination is named" in unknown.stderr
 
 
-def test_a_destination_rate_limit_paces_a_backlog_at_its_rate(gateway_factory, backend):
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_a_destination_rate_limit_paces_a_backlog_at_its_rate(gateway_factory, backend, store):
+    if store == "postgres" and not BASE_URL:
+        pytest.skip("scripts/test starts PostgreSQL and sets POSTERN_TEST_POSTGRES_URL")
     # 5 per second, one at a time: 14 events take about 13 / 5 = 2.6 s, where polling alone (every 0.5 s) would
     # start one per poll and take 6.5 s, and no pace would deliver them all at once.
-    gateway = gateway_factory(sources(), destination(backend.url, "    concurrency: 8\n    rateLimit: {perSecond: 5, burst: 1}\n"))
+    gateway = gateway_factory(sources(), destination(backend.url, "    concurrency: 8\n    rateLimit: {perSecond: 5, burst: 1}\n"),
+                              store=fresh_database() if store == "postgres" else "sqlite:./events.db")
     for index in range(14):
         send(gateway, f"paced-{index}")
     seen = backend.wait_for(lambda seen: len(seen) == 14, timeout=20)
