@@ -47,14 +47,8 @@ public struct OutgoingRequest: Sendable {
 
     /// What a destination's placeholders stand for in this delivery: the body's fields when it is JSON or a form.
     static func values(_ delivery: DueDelivery) -> BodyTemplate.Values {
-        let type = delivery.headers.first { $0.name.lowercased() == "content-type" }?.value ?? "application/json"
-        let document: JSONValue? = switch AnswerTemplate.Escaping(contentType: type) {
-        case .form: try? FormBody.parse(delivery.body)
-        case .xml: nil
-        case .json, .none: try? JSONParser.parse(delivery.body)
-        }
-        return BodyTemplate.Values(id: delivery.eventID, correlationID: delivery.correlationID ?? delivery.eventID,
-                                   receivedAt: delivery.receivedAt, document: document)
+        BodyTemplate.Values(id: delivery.eventID, correlationID: delivery.correlationID ?? delivery.eventID,
+                            receivedAt: delivery.receivedAt, document: StoredBody.fields(delivery.body, headers: delivery.headers))
     }
 
     public init(method: String = "POST", url: String, headers: [(name: String, value: String)], body: [UInt8] = []) {

@@ -22,15 +22,15 @@ public protocol DeliveryQueue: Sendable {
     func deliveries(matching query: DeliveryQuery) async throws -> [DeliveryRecord]
     /// Every attempt made for an event's deliveries, oldest first.
     func attempts(event: String) async throws -> [DeliveryAttempt]
-    /// Queues the selected events again, to `destinations(source)` each: new deliveries are created, existing
-    /// ones reset to pending with their attempts cleared. Calls `progress(done, total)` after each batch of events;
-    /// returns how many deliveries were queued.
-    func replay(_ selection: ReplaySelection, destinations: @escaping @Sendable (String) -> [String], now: Date,
-                progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Int
+    /// Queues the selected events again, to `destinations(source)` each: new deliveries are created (keyed by the
+    /// destination's ordering, if it has one in `orderings`), existing ones reset to pending with their attempts
+    /// cleared. Calls `progress(done, total)` after each batch of events; returns how many deliveries were queued.
+    func replay(_ selection: ReplaySelection, destinations: @escaping @Sendable (String) -> [String],
+                orderings: [String: DeliveryOrdering], now: Date, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Int
     /// Queues these events again, to `destinations(source)` each, like `replay`; with `onlyDead`, only the dead
     /// letters among those deliveries. Returns how many deliveries were queued.
     func requeue(_ events: [(id: String, source: String)], destinations: @escaping @Sendable (String) -> [String],
-                 onlyDead: Bool, now: Date) async throws -> Int
+                 orderings: [String: DeliveryOrdering], onlyDead: Bool, now: Date) async throws -> Int
     /// Lets the key that an event's dead letter to `destination` holds go on, without delivering it (a manual skip).
     /// Returns whether it held one.
     func releaseKey(event: String, destination: String) async throws -> Bool

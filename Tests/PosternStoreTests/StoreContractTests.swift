@@ -200,18 +200,18 @@ struct StoreContractTests {
         }
         #expect(try await store.deliveries(state: .dead, event: nil, limit: 100).count == 7)
 
-        let one = try await store.replay(.event(id: ids[0]), destinations: { _ in ["a"] }, now: now, progress: { _, _ in })
+        let one = try await store.replay(.event(id: ids[0]), destinations: { _ in ["a"] }, orderings: [:], now: now, progress: { _, _ in })
         #expect(one == 1)
         #expect(try await store.deliveries(state: .pending, event: nil, limit: 100).map(\.event) == [ids[0]])
         #expect(try await store.deliveries(state: .pending, event: nil, limit: 100).first?.attempts == 0)
 
         let progress = ProgressLog()
         let ranged = try await store.replay(.source(name: "s", since: now.addingTimeInterval(2), until: now.addingTimeInterval(5)),
-                                            destinations: { _ in ["a", "c"] }, now: now, progress: { progress.add($0, $1) })
+                                            destinations: { _ in ["a", "c"] }, orderings: [:], now: now, progress: { progress.add($0, $1) })
         #expect(ranged == 6, "events 2, 3, 4 to a (reset) and to c (new)")
         #expect(progress.entries.last.map { [$0.0, $0.1] } == [3, 3])
         #expect(Set(try await store.deliveries(state: .pending, event: nil, limit: 100).map(\.event)) == Set([ids[0], ids[2], ids[3], ids[4]]))
-        #expect(try await store.replay(.event(id: "evt_missing"), destinations: { _ in ["a"] }, now: now, progress: { _, _ in }) == 0)
+        #expect(try await store.replay(.event(id: "evt_missing"), destinations: { _ in ["a"] }, orderings: [:], now: now, progress: { _, _ in }) == 0)
         try await store.close()
     }
 
@@ -241,11 +241,11 @@ struct StoreContractTests {
         #expect(try await store.deliveries(matching: DeliveryQuery(destination: "b", limit: 10)).count == 5)
 
         let events = ids.map { (id: $0, source: "s") }
-        let dead = try await store.requeue(events, destinations: { _ in ["a", "b"] }, onlyDead: true, now: now)
+        let dead = try await store.requeue(events, destinations: { _ in ["a", "b"] }, orderings: [:], onlyDead: true, now: now)
         #expect(dead == 2, "only events 0 and 1 to a were dead letters")
         #expect(try await store.deliveries(matching: DeliveryQuery(state: .dead)).isEmpty)
         #expect(try await store.deliveries(matching: DeliveryQuery(state: .delivered)).map(\.event) == [ids[2]])
-        let all = try await store.requeue([events[2]], destinations: { _ in ["a", "c"] }, onlyDead: false, now: now)
+        let all = try await store.requeue([events[2]], destinations: { _ in ["a", "c"] }, orderings: [:], onlyDead: false, now: now)
         #expect(all == 2, "event 2 to a again, and to c for the first time")
         #expect(try await store.deliveries(matching: DeliveryQuery(state: .delivered)).isEmpty)
         #expect(try await store.deliveries(matching: DeliveryQuery(event: ids[2])).map(\.destination).sorted() == ["a", "b", "c"])
@@ -287,6 +287,24 @@ struct StoreContractTests {
 
         let k1Again = try await store.claimDue(destination: "a", now: now.addingTimeInterval(1), limit: 10)
         #expect(k1Again.isEmpty, "k1's first is still leased until it is finished")
+        try await store.close()
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aReplayThatCreatesADeliveryKeysItByTheDestinationsOrdering(_ kind: StoreKind) async throws {
+        let store = try await open(try await kind.freshLocation())
+        let first = id(try await store.insert(event("first", destinations: [])))
+        let second = id(try await store.insert(event("second", destinations: [])))
+        let ordering = ["ordered": DeliveryOrdering(key: .body(["/k"]))]
+        #expect(try await store.replay(.event(id: first), destinations: { _ in ["ordered", "plain"] }, orderings: ordering,
+                                       now: now, progress: { _, _ in }) == 2)
+        #expect(try await store.requeue([(id: second, source: "s")], destinations: { _ in ["ordered"] }, orderings: ordering,
+                                        onlyDead: false, now: now) == 1)
+        let rows = try await store.deliveries(matching: DeliveryQuery(limit: 10))
+        #expect(rows.map { "\($0.destination):\($0.orderingKey ?? "-")" }.sorted() == ["ordered:first", "ordered:second", "plain:-"],
+                "the key each event's body holds at /k")
+        #expect(try await store.claimDue(destination: "ordered", now: now, limit: 10).map(\.eventID) == [first, second],
+                "different keys, both claimable")
         try await store.close()
     }
 

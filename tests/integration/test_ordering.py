@@ -204,3 +204,31 @@ def test_events_without_the_key_are_not_held_back(gateway_factory, tmp_path):
         assert sorted(seen["none"]) == [0, 1, 2], "three unkeyed events were in flight at once"
     finally:
         backend.close()
+
+
+def test_a_replay_to_a_new_ordered_destination_keeps_each_conversation_in_order(gateway_factory, tmp_path):
+    crm, backfill = ConversationBackend(), ConversationBackend(slow=0.03, flaky=0.1)
+    try:
+        destinations = destination(crm.url).replace("    ordering: {key: body:/conversation, onFailure: skip}\n", "") + f"""  - name: backfill
+    url: {backfill.url}
+    concurrency: 8
+    ordering: {{key: header:X-Conversation}}
+    retry: {{minDelay: 0.05, maxDelay: 0.2, maxAttempts: 50}}
+"""
+        gateway = gateway_factory(orders_source(TOKEN, "[crm]"), destinations)
+        for seq in range(15):
+            for conversation in ("a", "b", "c"):
+                body = json.dumps({"id": f"{conversation}-{seq}", "conversation": conversation, "seq": seq})
+                answer = gateway.post("/orders", body, {**HEADERS, "X-Conversation": conversation})
+                assert answer.status_code == 200, answer.text
+        crm.wait_for(lambda seen: sum(len(s) for s in seen.values()) == 45)
+        replayed = postern("replay", "--config", str(gateway.config), "--source", "orders", "--since", "0",
+                           "--destination", "backfill")
+        assert replayed.returncode == 0, replayed.stderr.decode()
+        seen = backfill.wait_for(lambda seen: sum(len(s) for s in seen.values()) >= 45)
+        assert seen == {c: list(range(15)) for c in ("a", "b", "c")}, "keyed from the kept header, in commit order"
+        keys = {d["orderingKey"] for d in deliveries(gateway) if d["destination"] == "backfill"}
+        assert keys == {"a", "b", "c"}
+    finally:
+        crm.close()
+        backfill.close()

@@ -9,12 +9,16 @@ public struct StoreView: Sendable, Equatable {
     public var sourceDestinations: [String: [String]]
     /// Every configured destination's name.
     public var destinations: [String]
+    /// The ordering of each destination that orders its deliveries: a replay that creates a delivery keys it too.
+    public var orderings: [String: DeliveryOrdering]
 
-    public init(store: StoreLocation, audit: AuditOutput, sourceDestinations: [String: [String]], destinations: [String]) {
+    public init(store: StoreLocation, audit: AuditOutput, sourceDestinations: [String: [String]], destinations: [String],
+                orderings: [String: DeliveryOrdering] = [:]) {
         self.store = store
         self.audit = audit
         self.sourceDestinations = sourceDestinations
         self.destinations = destinations
+        self.orderings = orderings
     }
 
     /// The view of a whole configuration (the admin API's).
@@ -23,7 +27,9 @@ public struct StoreView: Sendable, Equatable {
                   sourceDestinations: Dictionary(config.sources.map { source in
                       (source.name, source.queuedDestinations.filter { source.routes[$0] == nil })
                   }, uniquingKeysWith: { a, _ in a }),
-                  destinations: config.destinations.map(\.name))
+                  destinations: config.destinations.map(\.name),
+                  orderings: Dictionary(config.destinations.compactMap { d in d.ordering.map { (d.name, $0) } },
+                                        uniquingKeysWith: { first, _ in first }))
     }
 
     /// Reads only the keys the view needs; every other key is left unread, whatever it holds.
@@ -37,9 +43,22 @@ public struct StoreView: Sendable, Equatable {
             let upstream = source["respond"]["upstream"].string(&problems)
             sources[name] = GatewayConfig.unfilteredDestinationNames(source["destinations"], &problems).filter { $0 != upstream }
         }
-        let destinations = root["destinations"].elements(&problems).compactMap { $0["name"].requiredString(&problems) }
+        let destinationNodes = root["destinations"].elements(&problems)
+        let destinations = destinationNodes.compactMap { $0["name"].requiredString(&problems) }
+        var orderings: [String: DeliveryOrdering] = [:]
+        for node in destinationNodes {
+            // Read leniently: the whole configuration's checks are `postern check`'s.
+            var ignored: [ConfigProblem] = []
+            guard let name = node["name"].string(&ignored) else { continue }
+            if node["ordering"].isPresent {
+                orderings[name] = GatewayConfig.decodeOrdering(node["ordering"], &ignored)
+            } else if node["type"].string(&ignored) == "genesys" {
+                orderings[name] = DeliveryOrdering(key: .body(GatewayConfig.decodeMapping(node["mapping"], &ignored).fromId))
+            }
+        }
         guard problems.isEmpty, let store else { throw ConfigProblems(problems) }
-        return StoreView(store: store, audit: audit, sourceDestinations: sources, destinations: destinations)
+        return StoreView(store: store, audit: audit, sourceDestinations: sources, destinations: destinations,
+                         orderings: orderings)
     }
 
     /// The problem to report for a source name the configuration does not have, or nil.

@@ -52,6 +52,18 @@ public struct DeliveryOrdering: Sendable, Equatable {
         }
     }
 
+    /// A stored event's key (for a replay that creates the delivery): read from its body as stored and its kept headers.
+    public func key(storedBody body: [UInt8], headers: [(name: String, value: String)]) -> String? {
+        key(document: readsBody ? StoredBody.fields(body, headers: headers) : nil) { name in
+            headers.first { $0.name.lowercased() == name }?.value
+        }
+    }
+
+    /// The header the key reads, if it reads one (it is kept with the event, so a replay reads it too).
+    public var headerName: String? {
+        if case .header(let name) = key { name } else { nil }
+    }
+
     /// Whether the key reads the body (which then must have fields: JSON or a form).
     public var readsBody: Bool {
         if case .body = key { true } else { false }

@@ -46,7 +46,8 @@ public struct Replayer: Sendable {
                        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
         let selection = try Self.selection(request)
         let destinations = try destinationRule(request, selection)
-        let queued = try await queue.replay(selection, destinations: destinations, now: now, progress: progress)
+        let queued = try await queue.replay(selection, destinations: destinations, orderings: view.orderings, now: now,
+                                            progress: progress)
         audit.write(DeliveryAuditRecord(time: now, decision: "replayed", source: request.source,
                                         destination: request.destination, eventId: request.event,
                                         selection: Self.describe(selection), queued: queued, by: by))

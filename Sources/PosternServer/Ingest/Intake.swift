@@ -92,7 +92,7 @@ public enum Intake {
     /// The names (lower case) of the received headers worth keeping with a source's events: never credentials or
     /// signatures. Computed once per source.
     static func keptHeaderNames(_ verifier: SourceVerifier, idempotencyKey: IdempotencyKeyRule,
-                                routes: [String: RouteFilter] = [:]) -> Set<String> {
+                                routes: [String: RouteFilter] = [:], orderings: [DeliveryOrdering] = []) -> Set<String> {
         var kept: Set<String> = [
             "content-type", "content-encoding", "user-agent", "traceparent", "tracestate", "x-request-id",
             correlationHeader.lowercased(), "webhook-id", "webhook-timestamp", "x-github-event", "x-github-delivery",
@@ -100,10 +100,10 @@ public enum Intake {
         if let header = verifier.correlationHeader { kept.insert(header.lowercased()) }
         if case .header(let name)? = verifier.descriptor?.timestamp { kept.insert(name.lowercased()) }
         if case .header(let name) = idempotencyKey { kept.insert(name.lowercased()) }
-        // Headers that routes read, but never a credential.
+        // Headers that routes and ordering keys read, but never a credential.
         var credentials: Set<String> = ["authorization", "cookie", "x-api-key", "x-amz-security-token"]
         if case .apiKey(let header, _) = verifier.config.secrets { credentials.insert(header.lowercased()) }
-        kept.formUnion(routes.values.flatMap(\.headerNames).filter { !credentials.contains($0) })
+        kept.formUnion((routes.values.flatMap(\.headerNames) + orderings.compactMap(\.headerName)).filter { !credentials.contains($0) })
         if let signature = verifier.descriptor?.header { kept.remove(signature.lowercased()) }
         return kept
     }

@@ -66,11 +66,14 @@ public struct Source: Sendable {
     init(_ config: SourceConfig, destinations: [DestinationConfig] = [], tokens: TokenAuthority? = nil) {
         self.config = config
         self.verifier = SourceVerifier(config.verify, tokens: tokens)
-        self.keptHeaderNames = Intake.keptHeaderNames(verifier, idempotencyKey: config.idempotencyKey, routes: config.routes)
         self.queuedDestinations = config.queuedDestinations
         let queued = Set(queuedDestinations)
         self.orderings = Dictionary(destinations.compactMap { destination in
             destination.ordering.flatMap { queued.contains(destination.name) ? (destination.name, $0) : nil }
         }, uniquingKeysWith: { first, _ in first })
+        // Every destination's ordering header, not only those of this source's destinations: a replay may create a
+        // delivery to any destination, and keys it from the kept headers.
+        self.keptHeaderNames = Intake.keptHeaderNames(verifier, idempotencyKey: config.idempotencyKey, routes: config.routes,
+                                                      orderings: destinations.compactMap(\.ordering))
     }
 }

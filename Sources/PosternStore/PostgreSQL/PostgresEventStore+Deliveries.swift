@@ -98,8 +98,11 @@ extension PostgresEventStore: DeliveryQueue {
         return attempts
     }
 
-    public func replay(_ selection: ReplaySelection, destinations: @escaping @Sendable (String) -> [String], now: Date,
+    public func replay(_ selection: ReplaySelection, destinations: @escaping @Sendable (String) -> [String],
+                       orderings: [String: DeliveryOrdering], now: Date,
                        progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Int {
+        // The bodies are read only when a new delivery may need its ordering key.
+        let readsEvents = !orderings.isEmpty
         let (eventID, source, since, until): (String?, String?, Int, Int) = switch selection {
         case .event(let id): (id, nil, 0, Int.max)
         case .source(let name, let since, let until):
@@ -107,7 +110,7 @@ extension PostgresEventStore: DeliveryQueue {
         }
         let filter = { (cursor: Int) -> PostgresQuery in
             """
-            SELECT seq, id, source FROM events
+            SELECT seq, id, source, CASE WHEN \(readsEvents) THEN headers END, CASE WHEN \(readsEvents) THEN body END FROM events
             WHERE (\(eventID)::text IS NULL OR id = \(eventID)) AND (\(source)::text IS NULL OR source = \(source))
               AND received_at >= \(since) AND received_at < \(until) AND seq > \(cursor)
             ORDER BY seq LIMIT 500
@@ -122,25 +125,16 @@ extension PostgresEventStore: DeliveryQueue {
         }
         var done = 0, queued = 0, cursor = 0
         while done < total {
-            var pairs: [(String, String)] = []
+            var pairs: [(event: String, destination: String, key: String?)] = []
             var seen = 0
-            for try await (seq, id, source) in try await client.query(filter(cursor), logger: logger).decode((Int, String, String).self) {
+            for try await (seq, id, source, headers, body) in try await client.query(filter(cursor), logger: logger)
+                .decode((Int, String, String, String?, ByteBuffer?).self) {
                 cursor = seq
                 seen += 1
-                pairs += destinations(source).map { (id, $0) }
+                pairs += Self.keyed(id, to: destinations(source), orderings: orderings, headers: headers, body: body)
             }
             guard seen > 0 else { break }
-            if !pairs.isEmpty {
-                let millis = now.millisecondsSince1970
-                try await client.query("""
-                    INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at)
-                    SELECT event, destination, 'pending', \(millis), \(millis)
-                    FROM unnest(\(pairs.map(\.0))::text[], \(pairs.map(\.1))::text[]) AS p(event, destination)
-                    ON CONFLICT (event_id, destination) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL,
-                        next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at,
-                        replays = deliveries.replays + 1, lease_owner = NULL, lease_until = NULL, holds_key = false
-                    """, logger: logger)
-            }
+            if !pairs.isEmpty { _ = try await upsert(pairs, now: now) }
             queued += pairs.count
             done += seen
             progress(done, total)
@@ -149,23 +143,61 @@ extension PostgresEventStore: DeliveryQueue {
     }
 
     public func requeue(_ events: [(id: String, source: String)], destinations: @escaping @Sendable (String) -> [String],
-                        onlyDead: Bool, now: Date) async throws -> Int {
+                        orderings: [String: DeliveryOrdering], onlyDead: Bool, now: Date) async throws -> Int {
+        guard onlyDead else {
+            var stored: [String: (String, ByteBuffer)] = [:]
+            if !orderings.isEmpty {
+                for try await (id, headers, body) in try await client.query(
+                    "SELECT id, headers, body FROM events WHERE id = ANY(\(events.map(\.id))::text[])", logger: logger)
+                    .decode((String, String, ByteBuffer).self) {
+                    stored[id] = (headers, body)
+                }
+            }
+            let pairs = events.flatMap { event in
+                Self.keyed(event.id, to: destinations(event.source), orderings: orderings,
+                           headers: stored[event.id]?.0, body: stored[event.id]?.1)
+            }
+            return pairs.isEmpty ? 0 : try await upsert(pairs, now: now)
+        }
         let pairs = events.flatMap { event in destinations(event.source).map { (event.id, $0) } }
         guard !pairs.isEmpty else { return 0 }
         let millis = now.millisecondsSince1970
-        let (ids, names) = (pairs.map(\.0), pairs.map(\.1))
-        let rows = try await client.query(onlyDead ? """
+        let rows = try await client.query("""
             UPDATE deliveries d SET state = 'pending', attempts = 0, last_error = NULL, next_attempt_at = \(millis),
                 enqueued_at = \(millis), replays = d.replays + 1, lease_owner = NULL, lease_until = NULL, holds_key = false
-            FROM unnest(\(ids)::text[], \(names)::text[]) AS p(event, destination)
+            FROM unnest(\(pairs.map(\.0))::text[], \(pairs.map(\.1))::text[]) AS p(event, destination)
             WHERE d.event_id = p.event AND d.destination = p.destination AND d.state = 'dead' RETURNING d.id
-            """ : """
-            INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at)
-            SELECT event, destination, 'pending', \(millis), \(millis)
-            FROM unnest(\(ids)::text[], \(names)::text[]) AS p(event, destination)
+            """, logger: logger)
+        var queued = 0
+        for try await _ in rows.decode(Int.self) { queued += 1 }
+        return queued
+    }
+
+    /// One (event, destination, ordering key) per destination; the key read from the stored event for a destination
+    /// that orders its deliveries.
+    static func keyed(_ event: String, to destinations: [String], orderings: [String: DeliveryOrdering], headers: String?,
+                      body: ByteBuffer?) -> [(event: String, destination: String, key: String?)] {
+        let kept = headers.map(StoredHeaders.decode) ?? []
+        let bytes = body.map { Array($0.readableBytesView) } ?? []
+        return destinations.map { destination in
+            (event, destination, orderings[destination]?.key(storedBody: bytes, headers: kept))
+        }
+    }
+
+    /// Creates or resets to pending the delivery of each (event, destination), due now; a new one gets its key.
+    /// Returns how many were queued.
+    private func upsert(_ pairs: [(event: String, destination: String, key: String?)], now: Date) async throws -> Int {
+        let millis = now.millisecondsSince1970
+        // No key travels as "" (a key is never empty), so the arrays hold no NULL.
+        let rows = try await client.query("""
+            INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at, ordering_key)
+            SELECT event, destination, 'pending', \(millis), \(millis), NULLIF(key, '')
+            FROM unnest(\(pairs.map(\.event))::text[], \(pairs.map(\.destination))::text[], \(pairs.map { $0.key ?? "" })::text[])
+                AS p(event, destination, key)
             ON CONFLICT (event_id, destination) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL,
                 next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at,
-                replays = deliveries.replays + 1, lease_owner = NULL, lease_until = NULL, holds_key = false
+                replays = deliveries.replays + 1, lease_owner = NULL, lease_until = NULL, holds_key = false,
+                ordering_key = coalesce(deliveries.ordering_key, excluded.ordering_key)
             RETURNING id
             """, logger: logger)
         var queued = 0

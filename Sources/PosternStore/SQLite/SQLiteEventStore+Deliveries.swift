@@ -157,8 +157,11 @@ extension SQLiteEventStore: DeliveryQueue {
         }
     }
 
-    public func replay(_ selection: ReplaySelection, destinations: @escaping @Sendable (String) -> [String], now: Date,
+    public func replay(_ selection: ReplaySelection, destinations: @escaping @Sendable (String) -> [String],
+                       orderings: [String: DeliveryOrdering], now: Date,
                        progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Int {
+        // The bodies are read only when a new delivery may need its ordering key.
+        let columns = orderings.isEmpty ? "rowid AS r, id, source" : "rowid AS r, id, source, headers, body"
         let (filter, filterBinds) = Self.filter(selection)
         let total = try await reader.run { db in
             try db.query("SELECT count(*) AS n FROM events WHERE \(filter)", filterBinds).first?.column("n")?.integer ?? 0
@@ -169,13 +172,13 @@ extension SQLiteEventStore: DeliveryQueue {
         while done < total {
             let binds = filterBinds + [.integer(cursor), .integer(Self.replayBatch)]
             let rows = try await reader.run { db in
-                try db.query("SELECT rowid AS r, id, source FROM events WHERE \(filter) AND rowid > ? ORDER BY rowid LIMIT ?", binds)
+                try db.query("SELECT \(columns) FROM events WHERE \(filter) AND rowid > ? ORDER BY rowid LIMIT ?", binds)
             }
             guard let last = rows.last?.column("r")?.integer else { break }
             cursor = last
-            let pairs = rows.flatMap { row -> [(String, String)] in
+            let pairs = rows.flatMap { row -> [(event: String, destination: String, key: String?)] in
                 guard let id = row.column("id")?.string, let source = row.column("source")?.string else { return [] }
-                return destinations(source).map { (id, $0) }
+                return Self.keyed(id, to: destinations(source), orderings: orderings, row: row)
             }
             try await requeue(pairs, now: now)
             queued += pairs.count
@@ -186,29 +189,55 @@ extension SQLiteEventStore: DeliveryQueue {
     }
 
     public func requeue(_ events: [(id: String, source: String)], destinations: @escaping @Sendable (String) -> [String],
-                        onlyDead: Bool, now: Date) async throws -> Int {
+                        orderings: [String: DeliveryOrdering], onlyDead: Bool, now: Date) async throws -> Int {
         var queued = 0
         for start in stride(from: 0, to: events.count, by: Self.replayBatch) {
-            let pairs = events[start..<min(start + Self.replayBatch, events.count)].flatMap { event in
-                destinations(event.source).map { (event: event.id, destination: $0) }
+            let batch = events[start..<min(start + Self.replayBatch, events.count)]
+            if onlyDead {
+                queued += try await requeueDead(batch.flatMap { event in destinations(event.source).map { (event.id, $0) } }, now: now)
+                continue
             }
-            queued += onlyDead ? try await requeueDead(pairs, now: now) : try await requeue(pairs, now: now)
+            var stored: [String: SQLiteRow] = [:]
+            if !orderings.isEmpty {
+                let ids = batch.map { SQLiteValue.text($0.id) }
+                let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+                for row in try await reader.run({ db in try db.query("SELECT id, headers, body FROM events WHERE id IN (\(marks))", ids) }) {
+                    if let id = row.column("id")?.string { stored[id] = row }
+                }
+            }
+            queued += try await requeue(batch.flatMap { event in
+                Self.keyed(event.id, to: destinations(event.source), orderings: orderings, row: stored[event.id])
+            }, now: now)
         }
         return queued
     }
 
-    /// Creates or resets to pending the delivery of each (event, destination), due now.
+    /// One (event, destination, ordering key) per destination; the key read from the stored event's row (its
+    /// headers and body) for a destination that orders its deliveries.
+    static func keyed(_ event: String, to destinations: [String], orderings: [String: DeliveryOrdering], row: SQLiteRow?)
+        -> [(event: String, destination: String, key: String?)] {
+        let headers = row.map { StoredHeaders.decode($0.column("headers")?.string ?? "[]") } ?? []
+        let body = row?.column("body")?.blob ?? []
+        return destinations.map { destination in
+            (event, destination, orderings[destination]?.key(storedBody: body, headers: headers))
+        }
+    }
+
+    /// Creates or resets to pending the delivery of each (event, destination), due now; a new one gets its key.
     @discardableResult
-    private func requeue(_ pairs: [(event: String, destination: String)], now: Date) async throws -> Int {
+    private func requeue(_ pairs: [(event: String, destination: String, key: String?)], now: Date) async throws -> Int {
         let millis = now.millisecondsSince1970
-        let binds = pairs.map { pair -> [SQLiteValue] in [.text(pair.event), .text(pair.destination), .integer(millis), .integer(millis)] }
+        let binds = pairs.map { pair -> [SQLiteValue] in
+            [.text(pair.event), .text(pair.destination), .integer(millis), .integer(millis), pair.key.map { .text($0) } ?? .null]
+        }
         try await write { db in
             for bind in binds {
                 try db.query("""
-                    INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at) VALUES (?, ?, 'pending', ?, ?)
+                    INSERT INTO deliveries (event_id, destination, state, next_attempt_at, enqueued_at, ordering_key)
+                    VALUES (?, ?, 'pending', ?, ?, ?)
                     ON CONFLICT (event_id, destination) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL,
                         next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at, replays = replays + 1,
-                        holds_key = 0
+                        holds_key = 0, ordering_key = coalesce(ordering_key, excluded.ordering_key)
                     """, bind)
             }
         }

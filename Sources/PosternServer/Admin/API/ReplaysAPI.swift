@@ -126,7 +126,8 @@ struct ReplaysAPI: Sendable {
                         by identity: AdminIdentity?) async throws -> ReplayedAnswer {
         let destinations = try rule(target)
         let now = Date()
-        let queued = try await store.requeue(events, destinations: destinations, onlyDead: target.onlyDead, now: now)
+        let queued = try await store.requeue(events, destinations: destinations, orderings: StoreView(config()).orderings,
+                                             onlyDead: target.onlyDead, now: now)
         audit.write(DeliveryAuditRecord(time: now, decision: "replayed", destination: target.destination,
                                         eventId: events.count == 1 ? events[0].id : nil,
                                         selection: selection + (target.onlyDead ? ", dead letters only" : ""),
