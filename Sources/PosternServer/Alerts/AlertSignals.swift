@@ -55,12 +55,15 @@ public final class AlertSignals: Sendable {
     var openCircuits: Set<String> { state.withLock { $0.openCircuits } }
     var refusedLogins: Set<String> { state.withLock { $0.refusedLogins } }
 
-    /// Appends one, dropping those past the horizon and the oldest over the cap.
+    /// Appends one, dropping those past the horizon; past the cap, the older half goes at once, so that a flood of
+    /// refusals costs a shift of the array once per `maxTimes / 2` requests rather than on each (a count that high is
+    /// over any threshold either way).
     private static func append<Item>(_ item: Item, to items: inout [Item], time: (Item) -> Date) {
         items.append(item)
         let now = time(item)
-        let stale = items.prefix { now.timeIntervalSince(time($0)) > horizon }.count
-        let over = max(0, items.count - stale - maxTimes)
-        if stale + over > 0 { items.removeFirst(stale + over) }
+        if let oldest = items.first, now.timeIntervalSince(time(oldest)) > horizon {
+            items.removeFirst(items.prefix { now.timeIntervalSince(time($0)) > horizon }.count)
+        }
+        if items.count > maxTimes { items.removeFirst(items.count - maxTimes / 2) }
     }
 }
