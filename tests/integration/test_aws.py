@@ -5,12 +5,10 @@ read back with boto3. A local fake checks the signature with botocore's own SigV
 the retry: throttling retried, validation dead-lettered with its code."""
 
 import base64
-import http.server
 import json
 import pathlib
 import shutil
 import subprocess
-import threading
 import time
 
 import boto3
@@ -21,7 +19,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from backend import Backend, Sink
+from backend import Backend, LoopbackServer, Sink
 from conftest import free_port, orders_source, postern, secret
 from fake_genesys import CLIENT_ID, CLIENT_SECRET, FakeGenesys
 from test_postgres import BASE_URL, fresh_database
@@ -209,40 +207,24 @@ def test_a_validation_error_is_dead_lettered_with_the_aws_code(gateway_factory, 
     assert "AWS" in dead["lastError"] and ("NonExistentQueue" in dead["lastError"] or "QueueDoesNotExist" in dead["lastError"]), dead
 
 
-class FakeSQS:
+class FakeSQS(LoopbackServer):
     """An SQS endpoint that checks each request's signature with botocore and answers from a script of
     (status, body) pairs, then 200."""
 
     def __init__(self, script, secret_key, session_token=None):
         self.script = list(script)
         self.requests = []
-        fake = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                fake.requests.append({"headers": dict(self.headers), "body": body,
-                                      "signature_ok": fake.signature_ok(self.headers, body)})
-                status, answer = fake.script.pop(0) if fake.script else (200, {"MessageId": "m-1", "MD5OfMessageBody": "x"})
-                payload = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/x-amz-json-1.0")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
         self.secret_key, self.session_token = secret_key, session_token
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        super().__init__()
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self.base_url
+
+    def answer(self, path, headers, body):
+        self.requests.append({"headers": dict(headers), "body": body, "signature_ok": self.signature_ok(headers, body)})
+        status, answer = self.script.pop(0) if self.script else (200, {"MessageId": "m-1", "MD5OfMessageBody": "x"})
+        return status, json.dumps(answer).encode()
 
     def signature_ok(self, headers, body):
         authorization = headers["Authorization"]
@@ -254,10 +236,6 @@ class FakeSQS:
         auth = SigV4Auth(Credentials(access_key, self.secret_key, self.session_token), "sqs", REGION)
         expected = auth.signature(auth.string_to_sign(request, auth.canonical_request(request)), request)
         return authorization.endswith("Signature=" + expected)
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def test_throttling_is_retried_and_credentials_come_from_the_environment(gateway_factory):

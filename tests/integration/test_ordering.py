@@ -4,7 +4,6 @@ slow and failing at random; and what a dead letter does to its key with onFailur
 `postern deliveries skip`) and skip (dead-lettered, the key goes on)."""
 
 import concurrent.futures
-import http.server
 import json
 import random
 import threading
@@ -13,6 +12,7 @@ import time
 import pytest
 import requests
 
+from backend import LoopbackServer
 from conftest import orders_source, postern, secret
 from test_postgres import BASE_URL, fresh_database
 
@@ -20,7 +20,7 @@ TOKEN = secret("ordering-bearer-token")
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
 
 
-class ConversationBackend:
+class ConversationBackend(LoopbackServer):
     """Records each event it accepts, by conversation, in the order it accepted them; `answer(body)` says the status
     (None: 200 after a random delay of up to `slow` seconds, failing with 503 at the rate `flaky`)."""
 
@@ -28,54 +28,28 @@ class ConversationBackend:
         self.accepted = {}
         self.lock = threading.Lock()
         self.rng = random.Random(21)
-        backend = self
+        self.slow, self.flaky, self.decide = slow, flaky, answer
+        super().__init__()
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-                with backend.lock:
-                    delay, fails = backend.rng.random() * slow, backend.rng.random() < flaky
-                status = answer(body) if answer else None
-                if status is None:
-                    time.sleep(delay)
-                    status = 503 if fails else 200
-                if status == 200:
-                    with backend.lock:
-                        backend.accepted.setdefault(body.get("conversation", "none"), []).append(body["seq"])
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+    def answer(self, path, headers, body):
+        event = json.loads(body)
+        with self.lock:
+            delay, fails = self.rng.random() * self.slow, self.rng.random() < self.flaky
+        status = self.decide(event) if self.decide else None
+        if status is None:
+            time.sleep(delay)
+            status = 503 if fails else 200
+        if status == 200:
+            with self.lock:
+                self.accepted.setdefault(event.get("conversation", "none"), []).append(event["seq"])
+        return status, b"{}"
 
     def conversations(self):
         with self.lock:
             return {key: list(seqs) for key, seqs in self.accepted.items()}
 
     def wait_for(self, predicate, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate(self.conversations()):
-                return self.conversations()
-            time.sleep(0.05)
-        raise AssertionError(f"the backend did not see what was expected in {timeout} s: {self.conversations()}")
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        return self.wait_until(self.conversations, predicate, timeout)
 
 
 def destination(url, on_failure="skip", concurrency=8):
