@@ -234,6 +234,24 @@ def test_clear_refusals(gateway_factory):
     assert {"/admin/v1/events", "/admin/v1/events/{id}", "/admin/v1/replays", "/admin/v1/decisions"} <= set(document["paths"])
 
 
+@pytest.mark.parametrize("kind", STORES)
+def test_a_nul_in_any_parameter_is_a_400_on_either_store(gateway_factory, kind):
+    # PostgreSQL refuses a NUL in text outright, so without the guard these were 500s there.
+    store = "sqlite:./events.db" if kind == "sqlite" else fresh_database()
+    gateway = gateway_factory(SOURCE, store=store)
+    sent = gateway.post("/bot", json.dumps({"id": "n-1", "sessionId": "s"}), AUTH).json()["id"]
+    asks = [(v1, "/deliveries", {"destination": "crm\0"}), (v1, "/dead-letters", {"event": "evt\0"}),
+            (v1, "/events", {"source": "bot\0"}), (v1, "/events/evt%00x", None),
+            (v1_post, "/replays/preview", {"destination": "crm\0"}), (v1_post, f"/events/{sent}/replay", {"destination": "\0"}),
+            (v1_post, "/events/evt%00/replay", None)]
+    for call, path, params in asks:
+        answer = call(gateway, path, params)
+        assert answer.status_code == 400 and answer.json()["error"] == "invalid_request", (path, params, answer.text)
+        assert "NUL" in answer.json()["message"], (path, answer.text)
+    assert v1(gateway, "/deliveries", {"destination": "crm\0"}, headers={}).status_code == 401
+    assert v1(gateway, f"/events/{sent}").status_code == 200
+
+
 def test_schemathesis_finds_no_5xx_and_nothing_the_document_does_not_say(gateway_factory, tmp_path):
     gateway = gateway_factory(SOURCE)
     for n in range(3):

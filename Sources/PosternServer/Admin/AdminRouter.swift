@@ -19,9 +19,9 @@ public enum AdminRouter {
         }
         let admin = router.group("/admin").add(middleware: AdminAccess(tokens: { services.tokens }, audit: services.audit))
         addOperations(to: admin, services)
+        let v1 = admin.group("/v1").add(middleware: NULGuard<AdminRequestContext>())
         if let store = services.store {
             DeliveryAdmin(store: store, config: { services.live.current.config }, audit: services.audit).addRoutes(to: admin)
-            let v1 = admin.group("/v1")
             EventsAPI(store: store).addRoutes(to: v1)
             DeliveriesAPI(store: store).addRoutes(to: v1)
             ReplaysAPI(store: store, config: { services.live.current.config }, audit: services.audit,
@@ -30,7 +30,7 @@ public enum AdminRouter {
                 .addRoutes(to: v1)
             Console(services: services, store: store, sessions: services.consoleSessions).addRoutes(to: router)
         }
-        DecisionsAPI(feed: services.observer.feed).addRoutes(to: admin.group("/v1"))
+        DecisionsAPI(feed: services.observer.feed).addRoutes(to: v1)
         return router
     }
 

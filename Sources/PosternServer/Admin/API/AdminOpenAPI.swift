@@ -43,9 +43,10 @@ enum AdminOpenAPI {
           "get": {
             "operationId": "getEvent",
             "summary": "One event: kept headers, body, verification, deliveries and attempts",
-            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Text"}}],
             "responses": {
               "200": {"description": "The event", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventDocument"}}}},
+              "400": {"$ref": "#/components/responses/Invalid"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"description": "No such event", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
@@ -56,7 +57,7 @@ enum AdminOpenAPI {
             "operationId": "replayEvent",
             "summary": "Queue one event's deliveries again (an operator's token)",
             "parameters": [
-              {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+              {"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Text"}},
               {"$ref": "#/components/parameters/Destination"}, {"$ref": "#/components/parameters/OnlyDead"}
             ],
             "responses": {
@@ -114,7 +115,7 @@ enum AdminOpenAPI {
             "parameters": [
               {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["pending", "delivered", "dead"]}},
               {"$ref": "#/components/parameters/Destination"},
-              {"name": "event", "in": "query", "schema": {"type": "string"}},
+              {"name": "event", "in": "query", "schema": {"$ref": "#/components/schemas/Text"}},
               {"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/DeliveryCursor"}
             ],
             "responses": {
@@ -130,7 +131,7 @@ enum AdminOpenAPI {
             "summary": "Dead-lettered deliveries, newest first, a page at a time",
             "parameters": [
               {"$ref": "#/components/parameters/Destination"},
-              {"name": "event", "in": "query", "schema": {"type": "string"}},
+              {"name": "event", "in": "query", "schema": {"$ref": "#/components/schemas/Text"}},
               {"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/DeliveryCursor"}
             ],
             "responses": {
@@ -187,7 +188,7 @@ enum AdminOpenAPI {
         "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
         "parameters": {
           "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
-          "Destination": {"name": "destination", "in": "query", "description": "Only this destination.", "schema": {"type": "string"}},
+          "Destination": {"name": "destination", "in": "query", "description": "Only this destination.", "schema": {"$ref": "#/components/schemas/Text"}},
           "OnlyDead": {"name": "onlyDead", "in": "query", "description": "Only deliveries that are dead letters.", "schema": {"type": "string", "enum": ["true", "false"]}},
           "DeliveryCursor": {"name": "cursor", "in": "query", "description": "The nextCursor of the previous page.", "schema": {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"}}
         },

@@ -67,9 +67,9 @@ struct EventsAPI: Sendable {
     /// The search a query string asks for; newest first unless `order=oldest`.
     static func query(_ parameters: Hummingbird.Parameters, now: Date) -> Result<EventQuery, Problem> {
         var query = EventQuery(newestFirst: true, limit: defaultLimit)
-        // Neither store can hold a NUL in text (PostgreSQL refuses one): no search can match it.
-        if parameters.contains(where: { $0.value.utf8.contains(0) }) {
-            return .failure(Problem(description: "a parameter holds a NUL character, which no stored text can"))
+        // The console's search comes here without the admin API's guard.
+        if NULGuard<AdminRequestContext>.holdsNUL(parameters) {
+            return .failure(Problem(description: NULGuard<AdminRequestContext>.message))
         }
         // Given empty, a parameter is still given: `state=` is not a state, and `source=` a source no event has.
         func text(_ name: String) -> String? { parameters[Substring(name)].map(String.init) }
