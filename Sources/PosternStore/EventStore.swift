@@ -6,6 +6,9 @@ import ServiceLifecycle
 public protocol EventStore: Sendable {
     /// Stores the event unless one with the same source and idempotency key exists; durable when it returns.
     func insert(_ event: IncomingEvent) async throws -> StoreOutcome
+    /// `insert`, answered by callback on the store's writer (which it must not hold up): the webhook listener's
+    /// event loop hands each event over this way, with no task of its own.
+    func insert(_ event: IncomingEvent, then: @escaping @Sendable (Result<StoreOutcome, any Error>) -> Void)
     /// The stored events a query selects, in the order received (or newest first).
     func events(matching query: EventQuery) async throws -> [StoredEvent]
     /// How many stored events the query's conditions select, whatever its limit and cursor.
@@ -28,6 +31,12 @@ extension EventStore {
     /// Stored events in the order received, optionally of one source only.
     public func events(source: String?, limit: Int) async throws -> [StoredEvent] {
         try await events(matching: EventQuery(source: source, limit: limit))
+    }
+
+    public func insert(_ event: IncomingEvent, then: @escaping @Sendable (Result<StoreOutcome, any Error>) -> Void) {
+        Task {
+            do { then(.success(try await insert(event))) } catch { then(.failure(error)) }
+        }
     }
 
     public func isAvailable() async -> Bool { true }

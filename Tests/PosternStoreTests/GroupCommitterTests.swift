@@ -36,7 +36,7 @@ import Testing
         var waiting: [Task<String, any Error>] = []
         for number in 1...6 {
             waiting.append(Task { try await committer.submit(number) })
-            while await committer.queuedCount < number { await Task.yield() }
+            while committer.queuedCount < number { await Task.yield() }
         }
         transactions.gate.continuation.yield()
 
@@ -55,7 +55,7 @@ import Testing
         var waiting: [Task<String, any Error>] = []
         for (position, number) in [-1, 2, 3].enumerated() {
             waiting.append(Task { try await committer.submit(number) })
-            while await committer.queuedCount < position + 1 { await Task.yield() }
+            while committer.queuedCount < position + 1 { await Task.yield() }
         }
         transactions.gate.continuation.yield()
 

@@ -16,11 +16,19 @@ public struct Fulfiller: Sendable {
         self.destinations = Dictionary(destinations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// How the audit line names an answer made without an upstream.
+    static let noUpstream = "fallback: no upstream"
+
+    /// Whether answering `respond` calls an upstream; else the answer is the fallback, made at once.
+    func callsUpstream(_ respond: RespondConfig) -> Bool {
+        client != nil && respond.upstream.map { destinations[$0] != nil } == true
+    }
+
     /// The answer, and how it was made (`upstream`, or `fallback: <why>`) for the audit line.
     func answer(_ event: IncomingEvent, id: String, document: JSONValue, respond: RespondConfig,
                 now: Date) async -> (answer: HTTPAnswer, how: String) {
         guard let name = respond.upstream, let upstream = destinations[name], let client else {
-            return (Self.fallback(document, respond), "fallback: no upstream")
+            return (Self.fallback(document, respond), Self.noUpstream)
         }
         let delivery = DueDelivery(id: 0, eventID: id, source: event.source, destination: name,
                                    correlationID: event.correlationID, headers: event.headers, body: event.body,

@@ -26,17 +26,24 @@ public struct Ingest: Sendable {
         self.clock = clock
     }
 
-    /// A request whose head passed its source's guards, waiting for its body.
-    public struct Admitted: Sendable {
+    /// A request whose head passed its source's guards, waiting for its body. A class: the connection's state holds
+    /// it while the body arrives, and the store's callback after, each with one reference instead of a copy.
+    public final class Admitted: Sendable {
         let serving: ServingConfiguration
         public let source: Source
         let head: HTTPRequest
         let path: String
         let query: String?
         let caller: IPAddress?
-        var decision: Decision
+        let decision: Decision
         let started: ContinuousClock.Instant
         let span: any Span
+
+        init(serving: ServingConfiguration, source: Source, head: HTTPRequest, path: String, query: String?,
+             caller: IPAddress?, decision: Decision, started: ContinuousClock.Instant, span: any Span) {
+            (self.serving, self.source, self.head, self.path, self.query) = (serving, source, head, path, query)
+            (self.caller, self.decision, self.started, self.span) = (caller, decision, started, span)
+        }
     }
 
     /// What the head led to: a refusal answered at once, a request admitted to send its body, or a request to the
@@ -159,22 +166,32 @@ public struct Ingest: Sendable {
             return .storing(Storing(admitted: admitted, event: event, document: document, decision: decision))
         case .failure(let refusal):
             let answer = Self.refuse(refusal, &decision)
-            record(decision, span: admitted.span, started: admitted.started, route: admitted.source.config.path)
+            record(decision, admitted)
             return .answered(answer)
         }
     }
 
-    /// Stores a checked request's event, answers, and records the decision.
-    public func store(_ storing: Storing) async -> HTTPAnswer {
+    /// Stores a checked request's event and hands its answer to `answer`, recording the decision: by callback from
+    /// the store's writer, with no task of its own, unless a fulfillment source asks its upstream (in a task then).
+    public func store(_ storing: Storing, answer: @escaping @Sendable (HTTPAnswer) -> Void) {
         let admitted = storing.admitted
-        let (answer, decision) = await ServiceContext.withValue(admitted.span.context) { () async -> (HTTPAnswer, Decision) in
-            var decision = storing.decision
-            let answer = await self.store(storing.event, source: admitted.source, document: storing.document,
-                                          fulfiller: admitted.serving.fulfiller, &decision)
-            return (answer, decision)
+        if let respond = admitted.source.config.respond, admitted.serving.fulfiller.callsUpstream(respond) {
+            Task { answer(await storeAskingUpstream(storing, respond)) }
+            return
         }
-        record(decision, span: admitted.span, started: admitted.started, route: admitted.source.config.path)
-        return answer
+        let commit = InstrumentationSystem.tracer.startSpan("commit", context: admitted.span.context)
+        store.insert(storing.event) { stored in
+            commit.end()
+            var decision = storing.decision
+            let reply = self.answer(stored, storing, &decision)
+            self.record(decision, admitted)
+            answer(reply)
+        }
+    }
+
+    /// `store(_:answer:)`, awaited.
+    public func store(_ storing: Storing) async -> HTTPAnswer {
+        await withCheckedContinuation { continuation in store(storing) { continuation.resume(returning: $0) } }
     }
 
     /// `check`, then `store` when the request passed (after fetching the identity provider's keys when it names one
@@ -187,6 +204,10 @@ public struct Ingest: Sendable {
             _ = await issuer.refresh()
             return await finish(admitted, body: body, refreshingKeys: false)
         }
+    }
+
+    private func record(_ decision: Decision, _ admitted: Admitted) {
+        record(decision, span: admitted.span, started: admitted.started, route: admitted.source.config.path)
     }
 
     private func record(_ decision: Decision, span: any Span, started: ContinuousClock.Instant, route: String?) {
@@ -277,29 +298,48 @@ public struct Ingest: Sendable {
         return kept.filter { !TraceHeaders.names.contains($0.name.lowercased()) } + propagated
     }
 
-    private func store(_ event: IncomingEvent, source: Source, document: JSONValue?, fulfiller: Fulfiller,
-                       _ decision: inout Decision) async -> HTTPAnswer {
-        let outcome: StoreOutcome
-        do {
-            outcome = try await withSpan("commit") { _ in try await store.insert(event) }
-        } catch {
+    /// A fulfillment source's event stored, then its answer asked of the upstream (the fallback when it fails).
+    private func storeAskingUpstream(_ storing: Storing, _ respond: RespondConfig) async -> HTTPAnswer {
+        let admitted = storing.admitted
+        return await ServiceContext.withValue(admitted.span.context) { () async -> HTTPAnswer in
+            var decision = storing.decision
+            let stored: Result<StoreOutcome, any Error>
+            do {
+                stored = .success(try await withSpan("commit") { _ in try await store.insert(storing.event) })
+            } catch {
+                stored = .failure(error)
+            }
+            var reply = answer(stored, storing, &decision)
+            if case .success(.stored(let id)) = stored {
+                let (answer, how) = await admitted.serving.fulfiller.answer(storing.event, id: id, document: storing.document ?? .object([:]),
+                                                                            respond: respond, now: clock.now)
+                (reply, decision.answer) = (answer, how)
+            }
+            record(decision, admitted)
+            return reply
+        }
+    }
+
+    /// The answer to a stored (or duplicate) event, or to a store that failed; a fulfillment source's is its
+    /// fallback here (`storeAskingUpstream` asks the upstream).
+    private func answer(_ stored: Result<StoreOutcome, any Error>, _ storing: Storing, _ decision: inout Decision) -> HTTPAnswer {
+        let (event, source, document) = (storing.event, storing.admitted.source, storing.document)
+        switch stored {
+        case .failure(let error):
             observer.logger.error("store insert failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
             decision.routed = nil
             return Self.refuse(Refusal(.storeUnavailable, "the event could not be stored; retry later", retryAfter: 5), &decision)
-        }
-        switch outcome {
-        case .stored(let id):
+        case .success(.stored(let id)):
             decision.reason = .accepted
             decision.status = 200
             decision.eventID = id
             if let respond = source.config.respond {
-                let (answer, how) = await fulfiller.answer(event, id: id, document: document ?? .object([:]), respond: respond, now: clock.now)
-                decision.answer = how
-                return answer
+                decision.answer = Fulfiller.noUpstream
+                return Fulfiller.fallback(document ?? .object([:]), respond)
             }
             if let answer = source.config.answer { return configured(answer, id: id, event: event, document: document, &decision) }
             return HTTPAnswer.status(200, "accepted", id: id)
-        case .duplicate(let id):
+        case .success(.duplicate(let id)):
             decision.routed = nil  // routed when it was stored
             decision.reason = .duplicate
             decision.status = source.config.onDuplicate.rawValue

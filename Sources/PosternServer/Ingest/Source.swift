@@ -2,7 +2,7 @@ import PosternCore
 import PosternVerify
 
 /// A configured source, ready to take requests: its verifier, schema, key rule and limits.
-public struct Source: Sendable {
+public final class Source: Sendable {
     public let config: SourceConfig
     public let verifier: SourceVerifier
     /// The headers stored with this source's events (lower-case names).

@@ -6,8 +6,8 @@ import PosternCore
 
 /// The webhook listener's request handler, on the connection's event loop: a request's head goes to
 /// `Ingest.begin` as soon as it arrives (a refusal is answered before the body is sent), the body is gathered up to
-/// the source's limit, the whole request is checked on the loop (`Ingest.check`), and one that passed is stored in
-/// a task (`Ingest.store`) whose answer is written back on the loop. A request to the OAuth token endpoint gathers its
+/// the source's limit, the whole request is checked on the loop (`Ingest.check`), and one that passed is handed to
+/// the store's writer (`Ingest.store`), whose answer is written back on the loop. A request to the OAuth token endpoint gathers its
 /// (small) body the same way and is answered on the loop (`Ingest.answer`).
 /// NIO's pipelining handler before it holds a pipelined next request until the answer is written, so answers go
 /// out in order.
@@ -111,14 +111,23 @@ final class IngestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Checks the request on the loop (a refusal is written at once), then stores it in a task whose answer is
+    /// Checks the request on the loop (a refusal is written at once), then hands it to the store, whose answer is
     /// written back on the loop.
     private func finish(_ admitted: Ingest.Admitted, _ body: Result<[UInt8], Refusal>, _ context: ChannelHandlerContext) {
         switch ingest.check(admitted, body: body) {
         case .answered(let answer):
             write(answer, context)
         case .storing(let storing):
-            answer(in: context) { ingest in await ingest.store(storing) }
+            // Handed to the store's writer, which calls back once the commit is durable: no task per request.
+            let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            let loop = context.eventLoop
+            ingest.store(storing) { answer in
+                if loop.inEventLoop {
+                    bound.value.handler.write(answer, bound.value.context)
+                } else {
+                    loop.execute { bound.value.handler.write(answer, bound.value.context) }
+                }
+            }
         case .refreshingKeys(let issuer):
             answer(in: context) { ingest in
                 _ = await issuer.refresh()

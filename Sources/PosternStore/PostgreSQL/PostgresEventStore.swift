@@ -113,6 +113,10 @@ public actor PostgresEventStore: EventStore {
         try await committer.submit(PostgresInsert(event: event, id: EventID.make()))
     }
 
+    public nonisolated func insert(_ event: IncomingEvent, then: @escaping @Sendable (Result<StoreOutcome, any Error>) -> Void) {
+        committer.submit(PostgresInsert(event: event, id: EventID.make()), then: then)
+    }
+
     public func events(matching query: EventQuery) async throws -> [StoredEvent] {
         let sql = EventQuerySQL(query, dialect: .postgres)
         var bindings = Self.bindings(sql.parameters)

@@ -96,10 +96,16 @@ public actor SQLiteEventStore: EventStore {
     private static let sizedProbeStatement = "INSERT OR REPLACE INTO postern_probe VALUES (1, zeroblob(262144))"
 
     public nonisolated func insert(_ event: IncomingEvent) async throws -> StoreOutcome {
-        guard let outcome = try await committer.submit(.insert(event, id: EventID.make())) else {
-            preconditionFailure("SQLiteWriter answers every insert with its outcome")
+        try await withCheckedThrowingContinuation { continuation in insert(event) { continuation.resume(with: $0) } }
+    }
+
+    public nonisolated func insert(_ event: IncomingEvent, then: @escaping @Sendable (Result<StoreOutcome, any Error>) -> Void) {
+        committer.submit(.insert(event, id: EventID.make())) { result in
+            then(result.map { outcome in
+                guard let outcome else { preconditionFailure("SQLiteWriter answers every insert with its outcome") }
+                return outcome
+            })
         }
-        return outcome
     }
 
     /// Runs `body` in the writer's next transaction, with the inserts and other writes waiting then.
