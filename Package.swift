@@ -39,6 +39,7 @@ let package = Package(
         // target it does not export) with a C loop of 64-event commits (Benchmarks/SQLiteBuilds/measure): 18.5 against
         // 14 µs of CPU per event, about 1 % of a stored request's cost in scripts/bench.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "CConcurrencyHook"),
         .target(
             name: "PosternVerify",
             dependencies: ["PosternCore", .product(name: "Crypto", package: "swift-crypto"),
@@ -93,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "postern",
             dependencies: [
-                "PosternCore", "PosternVerify", "PosternStore", "PosternDelivery", "PosternServer",
+                "PosternCore", "PosternVerify", "PosternStore", "PosternDelivery", "PosternServer", "CConcurrencyHook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

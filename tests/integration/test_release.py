@@ -112,3 +112,5 @@ sources:
     finally:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0
+    # The static link exports the runtime's executor hook: Swift tasks run on the event loops, not on Dispatch's pool.
+    assert "Swift's own thread pool" not in (tmp_path / "log.txt").read_text()

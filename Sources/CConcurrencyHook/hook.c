@@ -1,0 +1,1 @@
+// The hook is reached through the header alone; this file makes the target a C library.
