@@ -35,8 +35,8 @@ final class GroupCommitter<Work: Sendable, Outcome: Sendable>: Sendable {
         self.commit = commit
     }
 
-    /// Queues `work` for the next transaction; `then` is called with its outcome once that transaction commits, on
-    /// the writer's thread (it should only hand the outcome on).
+    /// Queues `work` for the next transaction; `then` is called with its outcome once that transaction commits, in
+    /// the writer's task (it should only hand the outcome on).
     func submit(_ work: Work, then: @escaping Completion) {
         state.withLock { state in
             state.queue.append(Pending(work: work, then: then))

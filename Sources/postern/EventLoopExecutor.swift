@@ -6,8 +6,8 @@ import NIOPosix
 /// `unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor` does, but through a link-time reference
 /// to the runtime's hook instead of `dlsym`, which finds nothing in the release binary (linked with
 /// `--static-swift-stdlib`, where the hook is a hidden symbol). Without it every request of that binary paid thread
-/// switches to Dispatch's pool and back: 185–215 µs of server CPU per request against 123–139 µs for the same
-/// commit linked dynamically (docs/performance.md).
+/// switches to Dispatch's pool and back: Dispatch's threads took 25 % of its CPU under load (docs/performance.md,
+/// 2026-12-04).
 enum EventLoopExecutor {
     private typealias EnqueueGlobalHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
 

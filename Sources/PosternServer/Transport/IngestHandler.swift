@@ -7,8 +7,8 @@ import PosternCore
 /// The webhook listener's request handler, on the connection's event loop: a request's head goes to
 /// `Ingest.begin` as soon as it arrives (a refusal is answered before the body is sent), the body is gathered up to
 /// the source's limit, the whole request is checked on the loop (`Ingest.check`), and one that passed is handed to
-/// the store's writer (`Ingest.store`), whose answer is written back on the loop. A request to the OAuth token endpoint gathers its
-/// (small) body the same way and is answered on the loop (`Ingest.answer`).
+/// the store's writer (`Ingest.store`), whose answer is written back on the loop. A request to the OAuth token
+/// endpoint gathers its (small) body the same way and is answered on the loop (`Ingest.answer`).
 /// NIO's pipelining handler before it holds a pipelined next request until the answer is written, so answers go
 /// out in order.
 final class IngestHandler: ChannelInboundHandler, RemovableChannelHandler {
