@@ -276,3 +276,15 @@ def test_the_mapping_is_a_built_in_template_that_a_destination_may_replace(gatew
     bridged = ApiClient().deserialize(JSONResponse(json.loads(received["body"])), "OpenInboundNormalizedMessage")
     assert (bridged.text, bridged.channel.pcFrom.id, bridged.channel.pcFrom.nickname) == ("hello from a form", "u-7", "Customer")
     assert received["headers"]["content-type"] == "application/json"
+
+
+@pytest.mark.parametrize("ordering, expected", [("", "user-{}"), ("    ordering: none\n", None)])
+def test_a_genesys_destination_orders_by_the_customers_id_unless_told_not_to(gateway_factory, fake, ordering, expected):
+    gateway = gateway_factory(sources(), destination(fake, extra=ordering))
+    send(gateway, 4, "ordered")
+    wait_for(lambda: len(fake.messages) == 4)
+    listed = postern("deliveries", "list", "--config", str(gateway.config), "--json")
+    assert listed.returncode == 0, listed.stderr.decode()
+    rows = [json.loads(line) for line in listed.stdout.decode().splitlines()]
+    keys = sorted((row["orderingKey"] for row in rows), key=str)
+    assert keys == sorted((expected.format(index) if expected else None for index in range(4)), key=str)
